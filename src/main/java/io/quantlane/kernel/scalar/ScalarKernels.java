@@ -1,0 +1,410 @@
+package io.quantlane.kernel.scalar;
+
+import io.quantlane.kernel.FloatKernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The scalar twin: every kernel of {@link FloatKernels} written as the plainest loop that states the
+ * formula, in float arithmetic, with {@link Math#exp} and {@link Math#tanh} for transcendentals. It is the
+ * reference the SIMD kernels are tested against, and the fallback when the Vector API is unavailable.
+ *
+ * <p>Arguments are assumed valid (see {@code Kernels}, which checks them).
+ */
+public final class ScalarKernels implements FloatKernels {
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
+    private static final float GELU_C = 0.044715f;
+
+    @Override
+    public int vectorBits() {
+        return 0;
+    }
+
+    @Override
+    public String describe() {
+        return "scalar (plain Java loops, Math.exp / Math.tanh)";
+    }
+
+    private static float get(MemorySegment s, long index) {
+        return s.getAtIndex(F, index);
+    }
+
+    private static void set(MemorySegment s, long index, float v) {
+        s.setAtIndex(F, index, v);
+    }
+
+    @Override
+    public float dot(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY) {
+        float acc = 0f;
+        for (int i = 0; i < n; i++) {
+            acc += get(x, xOff + (long) i * incX) * get(y, yOff + (long) i * incY);
+        }
+        return acc;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY) {
+        for (int i = 0; i < n; i++) {
+            long yi = yOff + (long) i * incY;
+            set(y, yi, get(y, yi) + alpha * get(x, xOff + (long) i * incX));
+        }
+    }
+
+    @Override
+    public void scal(int n, float alpha, MemorySegment x, long xOff, int incX) {
+        for (int i = 0; i < n; i++) {
+            long xi = xOff + (long) i * incX;
+            set(x, xi, alpha * get(x, xi));
+        }
+    }
+
+    @Override
+    public float sum(int n, MemorySegment x, long xOff, int incX) {
+        float acc = 0f;
+        for (int i = 0; i < n; i++) {
+            acc += get(x, xOff + (long) i * incX);
+        }
+        return acc;
+    }
+
+    @Override
+    public float max(int n, MemorySegment x, long xOff, int incX) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, get(x, xOff + (long) i * incX));
+        }
+        return m;
+    }
+
+    @Override
+    public void add(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY,
+                    MemorySegment z, long zOff, int incZ) {
+        for (int i = 0; i < n; i++) {
+            set(z, zOff + (long) i * incZ, get(x, xOff + (long) i * incX) + get(y, yOff + (long) i * incY));
+        }
+    }
+
+    @Override
+    public void mul(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY,
+                    MemorySegment z, long zOff, int incZ) {
+        for (int i = 0; i < n; i++) {
+            set(z, zOff + (long) i * incZ, get(x, xOff + (long) i * incX) * get(y, yOff + (long) i * incY));
+        }
+    }
+
+    @Override
+    public void fma(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY,
+                    MemorySegment z, long zOff, int incZ) {
+        for (int i = 0; i < n; i++) {
+            long zi = zOff + (long) i * incZ;
+            set(z, zi, Math.fma(get(x, xOff + (long) i * incX), get(y, yOff + (long) i * incY), get(z, zi)));
+        }
+    }
+
+    @Override
+    public void gemv(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x, long xOff,
+                     int incX, float beta, MemorySegment y, long yOff, int incY) {
+        for (int i = 0; i < m; i++) {
+            float acc = 0f;
+            for (int j = 0; j < n; j++) {
+                acc += get(a, aOff + (long) i * lda + j) * get(x, xOff + (long) j * incX);
+            }
+            long yi = yOff + (long) i * incY;
+            set(y, yi, beta == 0f ? alpha * acc : alpha * acc + beta * get(y, yi));
+        }
+    }
+
+    @Override
+    public void gemvT(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x, long xOff,
+                      int incX, float beta, MemorySegment y, long yOff, int incY) {
+        for (int j = 0; j < n; j++) {
+            float acc = 0f;
+            for (int i = 0; i < m; i++) {
+                acc += get(a, aOff + (long) i * lda + j) * get(x, xOff + (long) i * incX);
+            }
+            long yj = yOff + (long) j * incY;
+            set(y, yj, beta == 0f ? alpha * acc : alpha * acc + beta * get(y, yj));
+        }
+    }
+
+    @Override
+    public void addBias(int rows, int cols, MemorySegment a, long aOff, int lda, MemorySegment bias, long biasOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                long aij = aOff + (long) i * lda + j;
+                set(a, aij, get(a, aij) + get(bias, biasOff + j));
+            }
+        }
+    }
+
+    @Override
+    public void colSums(int rows, int cols, MemorySegment a, long aOff, int lda, float beta,
+                        MemorySegment out, long outOff) {
+        for (int j = 0; j < cols; j++) {
+            float acc = 0f;
+            for (int i = 0; i < rows; i++) {
+                acc += get(a, aOff + (long) i * lda + j);
+            }
+            set(out, outOff + j, beta == 0f ? acc : acc + beta * get(out, outOff + j));
+        }
+    }
+
+    @Override
+    public void relu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = get(x, xOff + i);
+            set(y, yOff + i, v > 0f ? v : 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
+                             MemorySegment dx, long dxOff) {
+        for (int i = 0; i < n; i++) {
+            set(dx, dxOff + i, get(x, xOff + i) > 0f ? get(dy, dyOff + i) : 0f);
+        }
+    }
+
+    @Override
+    public void leakyRelu(int n, float slope, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = get(x, xOff + i);
+            set(y, yOff + i, v > 0f ? v : slope * v);
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(int n, float slope, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
+                                  MemorySegment dx, long dxOff) {
+        for (int i = 0; i < n; i++) {
+            float g = get(dy, dyOff + i);
+            set(dx, dxOff + i, get(x, xOff + i) > 0f ? g : slope * g);
+        }
+    }
+
+    @Override
+    public void exp(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        for (int i = 0; i < n; i++) {
+            set(y, yOff + i, (float) Math.exp(get(x, xOff + i)));
+        }
+    }
+
+    @Override
+    public void sigmoid(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        for (int i = 0; i < n; i++) {
+            set(y, yOff + i, sigmoid(get(x, xOff + i)));
+        }
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    @Override
+    public void sigmoidBackward(int n, MemorySegment y, long yOff, MemorySegment dy, long dyOff,
+                                MemorySegment dx, long dxOff) {
+        for (int i = 0; i < n; i++) {
+            float s = get(y, yOff + i);
+            set(dx, dxOff + i, get(dy, dyOff + i) * s * (1f - s));
+        }
+    }
+
+    @Override
+    public void tanh(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        for (int i = 0; i < n; i++) {
+            set(y, yOff + i, (float) Math.tanh(get(x, xOff + i)));
+        }
+    }
+
+    @Override
+    public void tanhBackward(int n, MemorySegment y, long yOff, MemorySegment dy, long dyOff,
+                             MemorySegment dx, long dxOff) {
+        for (int i = 0; i < n; i++) {
+            float t = get(y, yOff + i);
+            set(dx, dxOff + i, get(dy, dyOff + i) * (1f - t * t));
+        }
+    }
+
+    @Override
+    public void gelu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        for (int i = 0; i < n; i++) {
+            float v = get(x, xOff + i);
+            float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
+            set(y, yOff + i, 0.5f * v * (1f + (float) Math.tanh(u)));
+        }
+    }
+
+    @Override
+    public void geluBackward(int n, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
+                             MemorySegment dx, long dxOff) {
+        for (int i = 0; i < n; i++) {
+            float v = get(x, xOff + i);
+            float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
+            float du = SQRT_2_OVER_PI * (1f + 3f * GELU_C * v * v);
+            float s = sigmoid(2f * u);
+            set(dx, dxOff + i, get(dy, dyOff + i) * (s + v * s * (1f - s) * 2f * du));
+        }
+    }
+
+    @Override
+    public void softmax(int rows, int cols, MemorySegment x, long xOff, int ldx, MemorySegment y, long yOff, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            long xr = xOff + (long) r * ldx;
+            long yr = yOff + (long) r * ldy;
+            float max = max(cols, x, xr, 1);
+            float total = 0f;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(get(x, xr + j) - max);
+                set(y, yr + j, e);
+                total += e;
+            }
+            for (int j = 0; j < cols; j++) {
+                set(y, yr + j, get(y, yr + j) / total);
+            }
+        }
+    }
+
+    @Override
+    public void logSoftmax(int rows, int cols, MemorySegment x, long xOff, int ldx,
+                           MemorySegment y, long yOff, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            long xr = xOff + (long) r * ldx;
+            long yr = yOff + (long) r * ldy;
+            float max = max(cols, x, xr, 1);
+            float total = 0f;
+            for (int j = 0; j < cols; j++) {
+                total += (float) Math.exp(get(x, xr + j) - max);
+            }
+            float shift = max + (float) Math.log(total);
+            for (int j = 0; j < cols; j++) {
+                set(y, yr + j, get(x, xr + j) - shift);
+            }
+        }
+    }
+
+    @Override
+    public float mseLoss(int n, MemorySegment pred, long predOff, MemorySegment target, long targetOff,
+                         MemorySegment grad, long gradOff) {
+        if (n == 0) {
+            return 0f;
+        }
+        float loss = 0f;
+        float scale = 2f / n;
+        for (int i = 0; i < n; i++) {
+            float d = get(pred, predOff + i) - get(target, targetOff + i);
+            loss += d * d;
+            set(grad, gradOff + i, scale * d);
+        }
+        return loss / n;
+    }
+
+    @Override
+    public float bceWithLogitsLoss(int n, MemorySegment logits, long logitsOff, MemorySegment target,
+                                   long targetOff, float posWeight, MemorySegment grad, long gradOff) {
+        if (n == 0) {
+            return 0f;
+        }
+        float loss = 0f;
+        for (int i = 0; i < n; i++) {
+            float z = get(logits, logitsOff + i);
+            float t = get(target, targetOff + i);
+            // softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^-|z|), and softplus(-z) = softplus(z) - z.
+            float spPos = Math.max(z, 0f) + (float) Math.log1p(Math.exp(-Math.abs(z)));
+            float spNeg = spPos - z;
+            loss += posWeight * t * spNeg + (1f - t) * spPos;
+            float s = sigmoid(z);
+            set(grad, gradOff + i, (s * (posWeight * t + 1f - t) - posWeight * t) / n);
+        }
+        return loss / n;
+    }
+
+    @Override
+    public float softmaxCrossEntropyLoss(int rows, int cols, MemorySegment logits, long logitsOff, int ldz,
+                                         MemorySegment target, long targetOff, int ldt,
+                                         MemorySegment grad, long gradOff, int ldg) {
+        if (rows == 0) {
+            return 0f;
+        }
+        float loss = 0f;
+        for (int r = 0; r < rows; r++) {
+            long zr = logitsOff + (long) r * ldz;
+            long tr = targetOff + (long) r * ldt;
+            long gr = gradOff + (long) r * ldg;
+            float max = max(cols, logits, zr, 1);
+            float total = 0f;
+            for (int j = 0; j < cols; j++) {
+                total += (float) Math.exp(get(logits, zr + j) - max);
+            }
+            float logTotal = (float) Math.log(total);
+            float tSum = 0f;
+            float rowLoss = 0f;
+            for (int j = 0; j < cols; j++) {
+                float t = get(target, tr + j);
+                tSum += t;
+                rowLoss -= t * (get(logits, zr + j) - max - logTotal);
+            }
+            for (int j = 0; j < cols; j++) {
+                float p = (float) Math.exp(get(logits, zr + j) - max) / total;
+                set(grad, gr + j, (p * tSum - get(target, tr + j)) / rows);
+            }
+            loss += rowLoss;
+        }
+        return loss / rows;
+    }
+
+    @Override
+    public void sgd(int n, float lr, float weightDecay, MemorySegment w, long wOff, MemorySegment g, long gOff) {
+        for (int i = 0; i < n; i++) {
+            float wi = get(w, wOff + i);
+            set(w, wOff + i, wi - lr * (get(g, gOff + i) + weightDecay * wi));
+        }
+    }
+
+    @Override
+    public void sgdMomentum(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                            MemorySegment w, long wOff, MemorySegment g, long gOff, MemorySegment v, long vOff) {
+        for (int i = 0; i < n; i++) {
+            float wi = get(w, wOff + i);
+            float gi = get(g, gOff + i) + weightDecay * wi;
+            float vi = momentum * get(v, vOff + i) + gi;
+            set(v, vOff + i, vi);
+            float step = nesterov ? gi + momentum * vi : vi;
+            set(w, wOff + i, wi - lr * step);
+        }
+    }
+
+    @Override
+    public void adam(int n, float lr, float beta1, float beta2, float eps, float weightDecay, int step,
+                     MemorySegment w, long wOff, MemorySegment g, long gOff, MemorySegment m, long mOff,
+                     MemorySegment v, long vOff) {
+        adamStep(n, lr, beta1, beta2, eps, weightDecay, 0f, step, w, wOff, g, gOff, m, mOff, v, vOff);
+    }
+
+    @Override
+    public void adamW(int n, float lr, float beta1, float beta2, float eps, float weightDecay, int step,
+                      MemorySegment w, long wOff, MemorySegment g, long gOff, MemorySegment m, long mOff,
+                      MemorySegment v, long vOff) {
+        adamStep(n, lr, beta1, beta2, eps, 0f, weightDecay, step, w, wOff, g, gOff, m, mOff, v, vOff);
+    }
+
+    /** Adam with coupled L2 ({@code l2}) and decoupled ({@code decoupled}) weight decay; one of them is 0. */
+    private static void adamStep(int n, float lr, float beta1, float beta2, float eps, float l2, float decoupled,
+                                 int step, MemorySegment w, long wOff, MemorySegment g, long gOff,
+                                 MemorySegment m, long mOff, MemorySegment v, long vOff) {
+        float c1 = 1f / (1f - (float) Math.pow(beta1, step));
+        float c2 = 1f / (1f - (float) Math.pow(beta2, step));
+        float shrink = 1f - lr * decoupled;
+        for (int i = 0; i < n; i++) {
+            float wi = get(w, wOff + i);
+            float gi = get(g, gOff + i) + l2 * wi;
+            float mi = beta1 * get(m, mOff + i) + (1f - beta1) * gi;
+            float vi = beta2 * get(v, vOff + i) + (1f - beta2) * gi * gi;
+            set(m, mOff + i, mi);
+            set(v, vOff + i, vi);
+            set(w, wOff + i, wi * shrink - lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps));
+        }
+    }
+}
