@@ -161,6 +161,7 @@ public interface FloatKernels {
      * Softmax cross-entropy over {@code rows} samples of {@code cols} classes; targets are distributions
      * (one-hot or smoothed). Returns {@code -(1/rows) sum_i sum_j t_ij log softmax(z_i)_j} and writes
      * {@code grad_ij = (softmax(z_i)_j * sum_k t_ik - t_ij) / rows}. grad may be exactly the logits.
+     * rows = 0 or cols = 0 returns 0.
      */
     float softmaxCrossEntropyLoss(int rows, int cols, MemorySegment logits, long logitsOff, int ldz,
                                   MemorySegment target, long targetOff, int ldt,

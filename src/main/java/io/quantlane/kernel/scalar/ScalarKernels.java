@@ -15,8 +15,6 @@ import java.lang.foreign.ValueLayout;
 public final class ScalarKernels implements FloatKernels {
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
-    private static final float GELU_C = 0.044715f;
 
     @Override
     public int vectorBits() {
@@ -228,12 +226,17 @@ public final class ScalarKernels implements FloatKernels {
         }
     }
 
+    // GELU in double: in float, 1 + tanh(u) cancels to 0 for x below about -5 while the true value is
+    // still a normal float, so the twin would be the less accurate side.
+    private static final double SQRT_2_OVER_PI_D = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_C_D = 0.044715;
+
     @Override
     public void gelu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         for (int i = 0; i < n; i++) {
-            float v = get(x, xOff + i);
-            float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
-            set(y, yOff + i, 0.5f * v * (1f + (float) Math.tanh(u)));
+            double v = get(x, xOff + i);
+            double u = SQRT_2_OVER_PI_D * (v + GELU_C_D * v * v * v);
+            set(y, yOff + i, (float) (v / (1.0 + Math.exp(-2.0 * u))));   // = 0.5 v (1 + tanh u)
         }
     }
 
@@ -241,11 +244,11 @@ public final class ScalarKernels implements FloatKernels {
     public void geluBackward(int n, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                              MemorySegment dx, long dxOff) {
         for (int i = 0; i < n; i++) {
-            float v = get(x, xOff + i);
-            float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
-            float du = SQRT_2_OVER_PI * (1f + 3f * GELU_C * v * v);
-            float s = sigmoid(2f * u);
-            set(dx, dxOff + i, get(dy, dyOff + i) * (s + v * s * (1f - s) * 2f * du));
+            double v = get(x, xOff + i);
+            double u = SQRT_2_OVER_PI_D * (v + GELU_C_D * v * v * v);
+            double du = SQRT_2_OVER_PI_D * (1.0 + 3.0 * GELU_C_D * v * v);
+            double s = 1.0 / (1.0 + Math.exp(-2.0 * u));                    // = 0.5 (1 + tanh u)
+            set(dx, dxOff + i, (float) (get(dy, dyOff + i) * (s + v * s * (1.0 - s) * 2.0 * du)));
         }
     }
 
@@ -325,7 +328,7 @@ public final class ScalarKernels implements FloatKernels {
     public float softmaxCrossEntropyLoss(int rows, int cols, MemorySegment logits, long logitsOff, int ldz,
                                          MemorySegment target, long targetOff, int ldt,
                                          MemorySegment grad, long gradOff, int ldg) {
-        if (rows == 0) {
+        if (rows == 0 || cols == 0) {
             return 0f;
         }
         float loss = 0f;

@@ -660,7 +660,7 @@ public final class SimdKernels implements FloatKernels {
     public float softmaxCrossEntropyLoss(int rows, int cols, MemorySegment logits, long logitsOff, int ldz,
                                          MemorySegment target, long targetOff, int ldt,
                                          MemorySegment grad, long gradOff, int ldg) {
-        if (rows == 0) {
+        if (rows == 0 || cols == 0) {
             return 0f;
         }
         float invRows = 1f / rows;

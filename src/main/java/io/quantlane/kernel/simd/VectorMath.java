@@ -93,8 +93,13 @@ final class VectorMath {
         return big.blend(small, ax.lt(TANH_SMALL));
     }
 
-    /** 1 / (1 + e^-x) per lane; exact 0 and 1 at the extremes. */
+    /**
+     * 1 / (1 + e^-x) per lane, as e / (1 + e) with e = exp(x) for negative x, so results stay accurate
+     * (relative to their size) far into the left tail instead of flushing to 0 when e^-x overflows.
+     */
     static FloatVector sigmoid(FloatVector x) {
-        return x.broadcast(1f).div(exp(x.neg()).add(1f));
+        FloatVector e = exp(x.abs().neg());
+        FloatVector numerator = e.blend(e.broadcast(1f), x.compare(VectorOperators.GE, 0f));
+        return numerator.div(e.add(1f));
     }
 }

@@ -1,0 +1,59 @@
+package io.quantlane.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The one tolerance rule of the test suite: {@code |got - ref| <= atol + rtol * max(|ref|, scale)}.
+ *
+ * <p>{@code rtol} is a multiple of float epsilon (2^-23) that the caller justifies: a few ulps for
+ * element-wise arithmetic, growing with the length of a reduction. {@code scale} is the magnitude the
+ * rounding error is proportional to when it is not |ref| itself: for a sum, the sum of absolute terms,
+ * since cancellation can leave a tiny |ref| with an error proportional to the terms. NaN matches NaN and an
+ * infinity matches only the same infinity.
+ */
+public record Tolerance(double rtol, double atol) {
+
+    /** Float epsilon, the gap between 1 and the next float: 2^-23. */
+    public static final double EPS = Math.ulp(1.0f);
+
+    /** Element-wise results correct to {@code ulps} units in the last place, plus the smallest normal float. */
+    public static Tolerance ulps(double ulps) {
+        return new Tolerance(ulps * EPS, Float.MIN_NORMAL);
+    }
+
+    /**
+     * A reduction of {@code n} terms computed in float by two different summation orders: each is within
+     * about {@code n * EPS / 2} of the exact sum relative to the sum of |terms| (Higham, Accuracy and
+     * Stability, 2nd ed., eq. 4.4), so their difference is within {@code (n + extraUlps) * EPS}.
+     */
+    public static Tolerance reduction(int n, double extraUlps) {
+        return new Tolerance((n + extraUlps) * EPS, Float.MIN_NORMAL);
+    }
+
+    public Tolerance withAtol(double newAtol) {
+        return new Tolerance(rtol, newAtol);
+    }
+
+    /** Whether got is within tolerance of ref, errors proportional to max(|ref|, scale). */
+    public boolean accepts(double got, double ref, double scale) {
+        if (Double.isNaN(ref) || Double.isNaN(got)) {
+            return Double.isNaN(ref) && Double.isNaN(got);
+        }
+        if (Double.isInfinite(ref) || Double.isInfinite(got)) {
+            return got == ref;
+        }
+        return Math.abs(got - ref) <= atol + rtol * Math.max(Math.abs(ref), Math.abs(scale));
+    }
+
+    public void assertClose(String what, double got, double ref) {
+        assertClose(what, got, ref, 0);
+    }
+
+    public void assertClose(String what, double got, double ref, double scale) {
+        if (!accepts(got, ref, scale)) {
+            fail(what + ": got " + got + ", expected " + ref + " (|diff| " + Math.abs(got - ref) + " > "
+                    + (atol + rtol * Math.max(Math.abs(ref), Math.abs(scale))) + " = " + atol + " + " + rtol
+                    + " * max(|ref|, " + Math.abs(scale) + "))");
+        }
+    }
+}
