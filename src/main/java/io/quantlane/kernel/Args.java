@@ -50,7 +50,7 @@ final class Args {
         long capacity = s.byteSize() / Float.BYTES;
         long span = n == 0 ? 0 : (long) (n - 1) * inc + 1;
         if (off > capacity || span > capacity - off) {
-            throw new IllegalArgumentException(name + ": " + n + " floats with stride " + inc + " from float offset "
+            throw new IllegalArgumentException(name + ": " + n + " floats with stride " + inc + " from " + name + "Off = "
                     + off + " need " + (off + span) + " floats, the segment holds " + capacity);
         }
     }
@@ -74,7 +74,7 @@ final class Args {
         long span = matrixSpan(rows, cols, ld);
         if (off > capacity || span > capacity - off) {
             throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix with " + ldName + " " + ld
-                    + " from float offset " + off + " needs " + (off + span) + " floats, the segment holds " + capacity);
+                    + " from " + name + "Off = " + off + " needs " + (off + span) + " floats, the segment holds " + capacity);
         }
     }
 
