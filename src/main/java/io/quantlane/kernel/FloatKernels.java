@@ -152,7 +152,8 @@ public interface FloatKernels {
     /**
      * Binary cross-entropy on logits z with targets t in [0, 1] and positive-class weight w (1 = unweighted):
      * returns {@code (1/n) sum [w t softplus(-z) + (1 - t) softplus(z)]} and writes
-     * {@code grad = (sigmoid(z) (w t + 1 - t) - w t) / n}. Stable for any z. grad may be exactly the logits.
+     * {@code grad = ((1 - t) sigmoid(z) - w t sigmoid(-z)) / n} (which equals {@code (sigmoid(z) (w t + 1 - t) - w t) / n}
+     * but keeps full relative accuracy when sigmoid(z) is near 1). Stable for any z. grad may be exactly the logits.
      */
     float bceWithLogitsLoss(int n, MemorySegment logits, long logitsOff, MemorySegment target, long targetOff,
                             float posWeight, MemorySegment grad, long gradOff);

@@ -318,8 +318,10 @@ public final class ScalarKernels implements FloatKernels {
             float spPos = Math.max(z, 0f) + (float) Math.log1p(Math.exp(-Math.abs(z)));
             float spNeg = spPos - z;
             loss += posWeight * t * spNeg + (1f - t) * spPos;
-            float s = sigmoid(z);
-            set(grad, gradOff + i, (s * (posWeight * t + 1f - t) - posWeight * t) / n);
+            // (1 - t) sigmoid(z) - w t sigmoid(-z): the same as sigmoid(z) (w t + 1 - t) - w t, without the
+            // cancellation of sigmoid(z) - 1 when z is large.
+            double sPos = 1.0 / (1.0 + Math.exp(-z)), sNeg = 1.0 / (1.0 + Math.exp(z));
+            set(grad, gradOff + i, (float) (((1.0 - t) * sPos - posWeight * t * sNeg) / n));
         }
         return loss / n;
     }

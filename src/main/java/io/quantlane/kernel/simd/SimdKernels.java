@@ -644,9 +644,13 @@ public final class SimdKernels implements FloatKernels {
             FloatVector wt = t.mul(posWeight);
             FloatVector lossLane = wt.mul(spNeg).add(t.neg().add(1f).mul(spPos));
             acc = acc.add(lossLane, m);
-            FloatVector inv = e.add(1f);
-            FloatVector s = e.blend(e.broadcast(1f), z.compare(VectorOperators.GE, 0f)).div(inv);
-            FloatVector g = s.mul(wt.add(1f).sub(t)).sub(wt).mul(invN);
+            // sigmoid(|z|) = 1 / (1 + e) and sigmoid(-|z|) = e / (1 + e); grad = (1 - t) sigmoid(z) - w t sigmoid(-z).
+            FloatVector big = e.broadcast(1f).div(e.add(1f));
+            FloatVector tiny = e.mul(big);
+            VectorMask<Float> nonNegative = z.compare(VectorOperators.GE, 0f);
+            FloatVector sPos = tiny.blend(big, nonNegative);
+            FloatVector sNeg = big.blend(tiny, nonNegative);
+            FloatVector g = t.neg().add(1f).mul(sPos).sub(wt.mul(sNeg)).mul(invN);
             store(g, grad, gradOff + i, m);
         }
         return acc.reduceLanes(VectorOperators.ADD) * invN;
