@@ -177,9 +177,10 @@ class ScalarTwinReferenceTest {
             double vi = b2 * v0[i] + (1 - b2) * g[i] * (double) g[i];
             double mhat = mi / (1 - Math.pow(b1, step)), vhat = vi / (1 - Math.pow(b2, step));
             double wi = w0[i] * (1 - 1e-3f * (double) 0.01f) - 1e-3f * mhat / (Math.sqrt(vhat) + 1e-8f);
+            // w goes through seven roundings (shrink, c1, lr, c2, sqrt, divide, subtract): 12 ulps of its terms.
             Tolerance.ulps(8).assertClose("adamW m[" + i + "]", m[i], mi, Math.abs(m0[i]) + Math.abs(g[i]));
             Tolerance.ulps(8).assertClose("adamW v[" + i + "]", v[i], vi, v0[i] + g[i] * g[i]);
-            Tolerance.ulps(8).assertClose("adamW w[" + i + "]", w[i], wi, Math.abs(w0[i]) + 1e-3 * Math.abs(mhat / (Math.sqrt(vhat) + 1e-8)));
+            Tolerance.ulps(12).assertClose("adamW w[" + i + "]", w[i], wi, Math.abs(w0[i]) + 1e-3 * Math.abs(mhat / (Math.sqrt(vhat) + 1e-8)));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.quantlane.kernel.simd;
 import io.quantlane.kernel.FloatKernels;
 import io.quantlane.kernel.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -16,10 +17,15 @@ import java.nio.ByteOrder;
  * The Vector API kernels. The only package that imports {@code jdk.incubator.vector}; loaded reflectively by
  * {@code KernelProvider} so the library links without the module.
  *
- * <p>Shape of every loop: a body over whole vectors, then one masked vector for the tail (AVX-512 and
- * AVX2 have masked loads and stores, so the tail runs the same lane code as the body and results do not
- * depend on where an element falls). Reductions keep four independent accumulators in the body: one FMA
- * chain would stall on FMA latency (4 cycles) while the core can issue two per cycle.
+ * <p>Two loop shapes. Light kernels (BLAS-1, element-wise arithmetic) run a body over whole vectors, then
+ * one masked vector for the tail. Kernels built on exp (exp, sigmoid, tanh, GELU, softmax, the losses) run a
+ * single loop with a mask on every iteration: their body is large once the polynomial is inlined, and a
+ * second copy for the tail doubles the compiled graph until C2 hits its node-count inlining cutoff, stops
+ * inlining, and every vector crossing the un-inlined call is boxed on the heap. AVX-512 and AVX2 have masked
+ * loads and stores, so the mask costs a compare per 16 lanes, little beside an exp. Either way the tail runs
+ * the same lane code as the body, so results do not depend on where an element falls. Reductions keep four
+ * independent accumulators: one FMA chain would stall on FMA latency (4 cycles) while the core can issue two
+ * per cycle.
  *
  * <p>Strided (non-unit increment) operands take the scalar twin: gathers cost more than they save here.
  * The species is {@link FloatVector#SPECIES_PREFERRED} unless {@code -Dquantlane.vectorBits} pins 128, 256
@@ -76,23 +82,9 @@ public final class SimdKernels implements FloatKernels {
         return S + " (" + WIDTH_NOTE + "), exp/tanh: " + (VectorMath.JDK_MATH ? "jdk VectorOperators" : "polynomial");
     }
 
-    // ------------------------------------------------------------------ memory access, indices in floats
-
-    private static FloatVector load(MemorySegment s, long index) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
-    }
-
-    private static FloatVector load(MemorySegment s, long index, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE, m);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long index, VectorMask<Float> m) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE, m);
-    }
+    // Loads and stores call FloatVector.fromMemorySegment / intoMemorySegment directly, never through a
+    // helper of ours: the JDK methods are force-inlined, ours are subject to C2's node-count cutoff, and a
+    // vector passed to or returned from a call that is not inlined is boxed on the heap.
 
     private static FloatVector zero() {
         return FloatVector.zero(S);
@@ -113,14 +105,14 @@ public final class SimdKernels implements FloatKernels {
         FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
         int i = 0;
         for (; i <= n - 4 * L; i += 4 * L) {
-            a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
-            a1 = load(x, xOff + i + L).fma(load(y, yOff + i + L), a1);
-            a2 = load(x, xOff + i + 2 * L).fma(load(y, yOff + i + 2 * L), a2);
-            a3 = load(x, xOff + i + 3 * L).fma(load(y, yOff + i + 3 * L), a3);
+            a0 = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE), a0);
+            a1 = FloatVector.fromMemorySegment(S, x, (xOff + i + L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i + L) * Float.BYTES, NATIVE), a1);
+            a2 = FloatVector.fromMemorySegment(S, x, (xOff + i + 2 * L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i + 2 * L) * Float.BYTES, NATIVE), a2);
+            a3 = FloatVector.fromMemorySegment(S, x, (xOff + i + 3 * L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i + 3 * L) * Float.BYTES, NATIVE), a3);
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = load(x, xOff + i, m).fma(load(y, yOff + i, m), a0);
+            a0 = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m), a0);
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
@@ -133,11 +125,11 @@ public final class SimdKernels implements FloatKernels {
         }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(x, xOff + i).fma(FloatVector.broadcast(S, alpha), load(y, yOff + i)), y, yOff + i);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(x, xOff + i, m).fma(FloatVector.broadcast(S, alpha), load(y, yOff + i, m)), y, yOff + i, m);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -149,11 +141,11 @@ public final class SimdKernels implements FloatKernels {
         }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(x, xOff + i).mul(alpha), x, xOff + i);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).mul(alpha).intoMemorySegment(x, (xOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(x, xOff + i, m).mul(alpha), x, xOff + i, m);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).mul(alpha).intoMemorySegment(x, (xOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -165,13 +157,13 @@ public final class SimdKernels implements FloatKernels {
         FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
         int i = 0;
         for (; i <= n - 4 * L; i += 4 * L) {
-            a0 = a0.add(load(x, xOff + i));
-            a1 = a1.add(load(x, xOff + i + L));
-            a2 = a2.add(load(x, xOff + i + 2 * L));
-            a3 = a3.add(load(x, xOff + i + 3 * L));
+            a0 = a0.add(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE));
+            a1 = a1.add(FloatVector.fromMemorySegment(S, x, (xOff + i + L) * Float.BYTES, NATIVE));
+            a2 = a2.add(FloatVector.fromMemorySegment(S, x, (xOff + i + 2 * L) * Float.BYTES, NATIVE));
+            a3 = a3.add(FloatVector.fromMemorySegment(S, x, (xOff + i + 3 * L) * Float.BYTES, NATIVE));
         }
         for (; i < n; i += L) {
-            a0 = a0.add(load(x, xOff + i, S.indexInRange(i, n)));
+            a0 = a0.add(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, S.indexInRange(i, n)));
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
@@ -189,12 +181,12 @@ public final class SimdKernels implements FloatKernels {
         FloatVector a1 = a0;
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            a0 = a0.max(load(x, xOff + i));
-            a1 = a1.max(load(x, xOff + i + L));
+            a0 = a0.max(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE));
+            a1 = a1.max(FloatVector.fromMemorySegment(S, x, (xOff + i + L) * Float.BYTES, NATIVE));
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = a0.lanewise(VectorOperators.MAX, load(x, xOff + i, m), m);
+            a0 = a0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m), m);
         }
         return a0.max(a1).reduceLanes(VectorOperators.MAX);
     }
@@ -208,11 +200,11 @@ public final class SimdKernels implements FloatKernels {
         }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(x, xOff + i).add(load(y, yOff + i)), z, zOff + i);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(x, xOff + i, m).add(load(y, yOff + i, m)), z, zOff + i, m);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).add(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -225,11 +217,11 @@ public final class SimdKernels implements FloatKernels {
         }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(x, xOff + i).mul(load(y, yOff + i)), z, zOff + i);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).mul(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(x, xOff + i, m).mul(load(y, yOff + i, m)), z, zOff + i, m);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).mul(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -242,11 +234,11 @@ public final class SimdKernels implements FloatKernels {
         }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(x, xOff + i).fma(load(y, yOff + i), load(z, zOff + i)), z, zOff + i);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE), FloatVector.fromMemorySegment(S, z, (zOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(x, xOff + i, m).fma(load(y, yOff + i, m), load(z, zOff + i, m)), z, zOff + i, m);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m), FloatVector.fromMemorySegment(S, z, (zOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -269,19 +261,19 @@ public final class SimdKernels implements FloatKernels {
             FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
             int j = 0;
             for (int bound = S.loopBound(n); j < bound; j += L) {
-                FloatVector xv = load(x, xOff + j);
-                a0 = load(a, r0 + j).fma(xv, a0);
-                a1 = load(a, r1 + j).fma(xv, a1);
-                a2 = load(a, r2 + j).fma(xv, a2);
-                a3 = load(a, r3 + j).fma(xv, a3);
+                FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE);
+                a0 = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE).fma(xv, a0);
+                a1 = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE).fma(xv, a1);
+                a2 = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE).fma(xv, a2);
+                a3 = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE).fma(xv, a3);
             }
             if (j < n) {
                 VectorMask<Float> mk = S.indexInRange(j, n);
-                FloatVector xv = load(x, xOff + j, mk);
-                a0 = load(a, r0 + j, mk).fma(xv, a0);
-                a1 = load(a, r1 + j, mk).fma(xv, a1);
-                a2 = load(a, r2 + j, mk).fma(xv, a2);
-                a3 = load(a, r3 + j, mk).fma(xv, a3);
+                FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE, mk);
+                a0 = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE, mk).fma(xv, a0);
+                a1 = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE, mk).fma(xv, a1);
+                a2 = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE, mk).fma(xv, a2);
+                a3 = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE, mk).fma(xv, a3);
             }
             storeGemv(alpha, a0.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) i * incY);
             storeGemv(alpha, a1.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) (i + 1) * incY);
@@ -321,21 +313,21 @@ public final class SimdKernels implements FloatKernels {
             float s2 = alpha * xAt(x, xOff, incX, i + 2), s3 = alpha * xAt(x, xOff, incX, i + 3);
             int j = 0;
             for (int bound = S.loopBound(n); j < bound; j += L) {
-                FloatVector acc = load(y, yOff + j);
-                acc = load(a, r0 + j).fma(FloatVector.broadcast(S, s0), acc);
-                acc = load(a, r1 + j).fma(FloatVector.broadcast(S, s1), acc);
-                acc = load(a, r2 + j).fma(FloatVector.broadcast(S, s2), acc);
-                acc = load(a, r3 + j).fma(FloatVector.broadcast(S, s3), acc);
-                store(acc, y, yOff + j);
+                FloatVector acc = FloatVector.fromMemorySegment(S, y, (yOff + j) * Float.BYTES, NATIVE);
+                acc = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s0), acc);
+                acc = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s1), acc);
+                acc = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s2), acc);
+                acc = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s3), acc);
+                acc.intoMemorySegment(y, (yOff + j) * Float.BYTES, NATIVE);
             }
             if (j < n) {
                 VectorMask<Float> mk = S.indexInRange(j, n);
-                FloatVector acc = load(y, yOff + j, mk);
-                acc = load(a, r0 + j, mk).fma(FloatVector.broadcast(S, s0), acc);
-                acc = load(a, r1 + j, mk).fma(FloatVector.broadcast(S, s1), acc);
-                acc = load(a, r2 + j, mk).fma(FloatVector.broadcast(S, s2), acc);
-                acc = load(a, r3 + j, mk).fma(FloatVector.broadcast(S, s3), acc);
-                store(acc, y, yOff + j, mk);
+                FloatVector acc = FloatVector.fromMemorySegment(S, y, (yOff + j) * Float.BYTES, NATIVE, mk);
+                acc = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s0), acc);
+                acc = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s1), acc);
+                acc = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s2), acc);
+                acc = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s3), acc);
+                acc.intoMemorySegment(y, (yOff + j) * Float.BYTES, NATIVE, mk);
             }
         }
         for (; i < m; i++) {
@@ -350,10 +342,10 @@ public final class SimdKernels implements FloatKernels {
     private static void fillZero(int n, MemorySegment y, long yOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(zero(), y, yOff + i);
+            zero().intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
-            store(zero(), y, yOff + i, S.indexInRange(i, n));
+            zero().intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, S.indexInRange(i, n));
         }
     }
 
@@ -375,17 +367,17 @@ public final class SimdKernels implements FloatKernels {
             FloatVector acc = zero();
             if (m.allTrue()) {
                 for (int r = 0; r < rows; r++) {
-                    acc = acc.add(load(a, aOff + (long) r * lda + j));
+                    acc = acc.add(FloatVector.fromMemorySegment(S, a, (aOff + (long) r * lda + j) * Float.BYTES, NATIVE));
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
-                    acc = acc.add(load(a, aOff + (long) r * lda + j, m));
+                    acc = acc.add(FloatVector.fromMemorySegment(S, a, (aOff + (long) r * lda + j) * Float.BYTES, NATIVE, m));
                 }
             }
             if (beta != 0f) {
-                acc = load(out, outOff + j, m).fma(FloatVector.broadcast(S, beta), acc);
+                acc = FloatVector.fromMemorySegment(S, out, (outOff + j) * Float.BYTES, NATIVE, m).fma(FloatVector.broadcast(S, beta), acc);
             }
-            store(acc, out, outOff + j, m);
+            acc.intoMemorySegment(out, (outOff + j) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -395,11 +387,11 @@ public final class SimdKernels implements FloatKernels {
     public void relu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(x, xOff + i).max(0f), y, yOff + i);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).max(0f).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(x, xOff + i, m).max(0f), y, yOff + i, m);
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).max(0f).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -413,13 +405,13 @@ public final class SimdKernels implements FloatKernels {
     public void leakyRelu(int n, float slope, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector v = load(x, xOff + i);
-            store(v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)), y, yOff + i);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = load(x, xOff + i, m);
-            store(v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)), y, yOff + i, m);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -428,37 +420,29 @@ public final class SimdKernels implements FloatKernels {
                                   MemorySegment dx, long dxOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector g = load(dy, dyOff + i);
-            store(g.mul(slope).blend(g, load(x, xOff + i).compare(VectorOperators.GT, 0f)), dx, dxOff + i);
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE);
+            g.mul(slope).blend(g, FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).compare(VectorOperators.GT, 0f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector g = load(dy, dyOff + i, m);
-            store(g.mul(slope).blend(g, load(x, xOff + i, m).compare(VectorOperators.GT, 0f)), dx, dxOff + i, m);
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m);
+            g.mul(slope).blend(g, FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).compare(VectorOperators.GT, 0f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void exp(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(VectorMath.exp(load(x, xOff + i)), y, yOff + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(VectorMath.exp(load(x, xOff + i, m)), y, yOff + i, m);
+            VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void sigmoid(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(VectorMath.sigmoid(load(x, xOff + i)), y, yOff + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(VectorMath.sigmoid(load(x, xOff + i, m)), y, yOff + i, m);
+            VectorMath.sigmoid(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -467,25 +451,21 @@ public final class SimdKernels implements FloatKernels {
                                 MemorySegment dx, long dxOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector s = load(y, yOff + i);
-            store(load(dy, dyOff + i).mul(s).mul(s.neg().add(1f)), dx, dxOff + i);
+            FloatVector s = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE);
+            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE).mul(s).mul(s.neg().add(1f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector s = load(y, yOff + i, m);
-            store(load(dy, dyOff + i, m).mul(s).mul(s.neg().add(1f)), dx, dxOff + i, m);
+            FloatVector s = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(s).mul(s.neg().add(1f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void tanh(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(VectorMath.tanh(load(x, xOff + i)), y, yOff + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(VectorMath.tanh(load(x, xOff + i, m)), y, yOff + i, m);
+            VectorMath.tanh(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -494,13 +474,13 @@ public final class SimdKernels implements FloatKernels {
                              MemorySegment dx, long dxOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector t = load(y, yOff + i);
-            store(load(dy, dyOff + i).mul(t.neg().fma(t, t.broadcast(1f))), dx, dxOff + i);
+            FloatVector t = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE);
+            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE).mul(t.neg().fma(t, t.broadcast(1f))).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector t = load(y, yOff + i, m);
-            store(load(dy, dyOff + i, m).mul(t.neg().fma(t, t.broadcast(1f))), dx, dxOff + i, m);
+            FloatVector t = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(t.neg().fma(t, t.broadcast(1f))).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -520,48 +500,44 @@ public final class SimdKernels implements FloatKernels {
 
     @Override
     public void gelu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(gelu(load(x, xOff + i)), y, yOff + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(gelu(load(x, xOff + i, m)), y, yOff + i, m);
+            gelu(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void geluBackward(int n, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                              MemorySegment dx, long dxOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            store(load(dy, dyOff + i).mul(geluGrad(load(x, xOff + i))), dx, dxOff + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            store(load(dy, dyOff + i, m).mul(geluGrad(load(x, xOff + i, m))), dx, dxOff + i, m);
+            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(geluGrad(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m))).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     // ------------------------------------------------------------------ softmax
 
-    /** Sum of exp(x - shift) over a contiguous row; when {@code y != null} also stores each term there. */
-    private static float expShiftSum(int n, MemorySegment x, long xOff, float shift, MemorySegment y, long yOff) {
+    /** Sum of exp(x - shift) over a contiguous row. */
+    private static float expShiftSum(int n, MemorySegment x, long xOff, float shift) {
         FloatVector acc = zero();
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = VectorMath.exp(load(x, xOff + i).sub(shift));
-            if (y != null) {
-                store(e, y, yOff + i);
-            }
-            acc = acc.add(e);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(load(x, xOff + i, m).sub(shift));
-            if (y != null) {
-                store(e, y, yOff + i, m);
-            }
+            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).sub(shift));
+            acc = acc.add(e, m);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * y = exp(x - shift) over a contiguous row, returning the sum. A separate method from expShiftSum rather
+     * than a flag: one loop per method keeps each compiled graph small (see the class comment).
+     */
+    private static float expShiftStore(int n, MemorySegment x, long xOff, float shift, MemorySegment y, long yOff) {
+        FloatVector acc = zero();
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).sub(shift));
+            e.intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
             acc = acc.add(e, m);
         }
         return acc.reduceLanes(VectorOperators.ADD);
@@ -572,7 +548,7 @@ public final class SimdKernels implements FloatKernels {
         for (int r = 0; r < rows; r++) {
             long xr = xOff + (long) r * ldx;
             long yr = yOff + (long) r * ldy;
-            float total = expShiftSum(cols, x, xr, maxUnit(cols, x, xr), y, yr);
+            float total = expShiftStore(cols, x, xr, maxUnit(cols, x, xr), y, yr);
             scal(cols, 1f / total, y, yr, 1);
         }
     }
@@ -584,14 +560,14 @@ public final class SimdKernels implements FloatKernels {
             long xr = xOff + (long) r * ldx;
             long yr = yOff + (long) r * ldy;
             float max = maxUnit(cols, x, xr);
-            float shift = max + (float) Math.log(expShiftSum(cols, x, xr, max, null, 0));
+            float shift = max + (float) Math.log(expShiftSum(cols, x, xr, max));
             int j = 0;
             for (int bound = S.loopBound(cols); j < bound; j += L) {
-                store(load(x, xr + j).sub(shift), y, yr + j);
+                FloatVector.fromMemorySegment(S, x, (xr + j) * Float.BYTES, NATIVE).sub(shift).intoMemorySegment(y, (yr + j) * Float.BYTES, NATIVE);
             }
             if (j < cols) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                store(load(x, xr + j, m).sub(shift), y, yr + j, m);
+                FloatVector.fromMemorySegment(S, x, (xr + j) * Float.BYTES, NATIVE, m).sub(shift).intoMemorySegment(y, (yr + j) * Float.BYTES, NATIVE, m);
             }
         }
     }
@@ -608,22 +584,25 @@ public final class SimdKernels implements FloatKernels {
         FloatVector acc = zero();
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector d = load(pred, predOff + i).sub(load(target, targetOff + i));
+            FloatVector d = FloatVector.fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE).sub(FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE));
             acc = d.fma(d, acc);
-            store(d.mul(scale), grad, gradOff + i);
+            d.mul(scale).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector d = load(pred, predOff + i, m).sub(load(target, targetOff + i, m));
+            FloatVector d = FloatVector.fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE, m).sub(FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m));
             acc = d.fma(d, acc);   // masked-off lanes load 0 - 0
-            store(d.mul(scale), grad, gradOff + i, m);
+            d.mul(scale).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
         }
         return acc.reduceLanes(VectorOperators.ADD) / n;
     }
 
     /**
-     * Per lane: e = exp(-|z|), softplus(z) = max(z, 0) + log1p(e), sigmoid(z) = z >= 0 ? 1/(1+e) : e/(1+e),
-     * so one exp serves both the loss and the gradient and nothing overflows.
+     * Two passes. The first computes e = exp(-|z|), the loss terms softplus(z) = max(z, 0) + log1p(e) and
+     * softplus(-z) = softplus(z) - z, and stores e carrying z's sign bit in grad (read z before writing: grad may
+     * be the logits). The second turns that into sigmoid(z) = 1/(1+e) or e/(1+e) by the sign, and the gradient.
+     * One exp per element, nothing overflows, and each loop stays small enough for C2 to inline its helpers
+     * (a single fused loop crossed the node-count cutoff when inlined into a caller, and boxed).
      */
     @Override
     public float bceWithLogitsLoss(int n, MemorySegment logits, long logitsOff, MemorySegment target, long targetOff,
@@ -631,34 +610,66 @@ public final class SimdKernels implements FloatKernels {
         if (n == 0) {
             return 0f;
         }
-        float invN = 1f / n;
+        float loss = bceLossAndSignedExp(n, logits, logitsOff, target, targetOff, posWeight, grad, gradOff);
+        bceGradFromSignedExp(n, target, targetOff, posWeight, grad, gradOff);
+        return loss / n;
+    }
+
+    private static float bceLossAndSignedExp(int n, MemorySegment logits, long logitsOff, MemorySegment target,
+                                             long targetOff, float posWeight, MemorySegment grad, long gradOff) {
         FloatVector acc = zero();
-        int i = 0;
-        for (; i < n; i += L) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector z = load(logits, logitsOff + i, m);
-            FloatVector t = load(target, targetOff + i, m);
+            FloatVector z = FloatVector.fromMemorySegment(S, logits, (logitsOff + i) * Float.BYTES, NATIVE, m);
             FloatVector e = VectorMath.exp(z.abs().neg());
-            FloatVector spPos = z.max(0f).add(e.lanewise(VectorOperators.LOG1P));
+            FloatVector t = FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m);
+            // log1p(e) for e in [0, 1], written out rather than called (a second vector helper in this loop
+            // is what C2 would leave un-inlined). With s = e / (2 + e) in [0, 1/3],
+            // log(1 + e) = 2 atanh(s) = 2 (s + s^3/3 + ... + s^17/17), truncation under (1/9)^9 relative.
+            FloatVector s = e.div(e.add(2f));
+            FloatVector s2 = s.mul(s);
+            FloatVector poly = s2.fma(2f / 17, 2f / 15);
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 13));
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 11));
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 9));
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 7));
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 5));
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 3));
+            poly = poly.fma(s2, FloatVector.broadcast(S, 2f));
+            FloatVector spPos = z.max(0f).add(poly.mul(s));
             FloatVector spNeg = spPos.sub(z);
-            FloatVector wt = t.mul(posWeight);
-            FloatVector lossLane = wt.mul(spNeg).add(t.neg().add(1f).mul(spPos));
-            acc = acc.add(lossLane, m);
-            // sigmoid(|z|) = 1 / (1 + e) and sigmoid(-|z|) = e / (1 + e); grad = (1 - t) sigmoid(z) - w t sigmoid(-z).
-            FloatVector big = e.broadcast(1f).div(e.add(1f));
-            FloatVector tiny = e.mul(big);
-            VectorMask<Float> nonNegative = z.compare(VectorOperators.GE, 0f);
-            FloatVector sPos = tiny.blend(big, nonNegative);
-            FloatVector sNeg = big.blend(tiny, nonNegative);
-            FloatVector g = t.neg().add(1f).mul(sPos).sub(wt.mul(sNeg)).mul(invN);
-            store(g, grad, gradOff + i, m);
+            // w t softplus(-z) + (1 - t) softplus(z)
+            acc = acc.add(t.mul(posWeight).mul(spNeg).add(t.neg().add(1f).mul(spPos)), m);
+            IntVector sign = z.reinterpretAsInts().and(0x8000_0000);
+            e.reinterpretAsInts().or(sign).reinterpretAsFloats()
+                    .intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD) * invN;
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** grad = ((1 - t) sigmoid(z) - w t sigmoid(-z)) / n, from the signed exp(-|z|) that grad holds. */
+    private static void bceGradFromSignedExp(int n, MemorySegment target, long targetOff, float posWeight,
+                                             MemorySegment grad, long gradOff) {
+        float invN = 1f / n;
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector signed = FloatVector.fromMemorySegment(S, grad, (gradOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector t = FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector e = signed.abs();
+            FloatVector big = e.broadcast(1f).div(e.add(1f));   // sigmoid(|z|)
+            FloatVector tiny = e.mul(big);                         // sigmoid(-|z|)
+            VectorMask<Float> negative = signed.reinterpretAsInts().compare(VectorOperators.LT, 0).cast(S);
+            FloatVector sPos = big.blend(tiny, negative);
+            FloatVector sNeg = tiny.blend(big, negative);
+            FloatVector wt = t.mul(posWeight);
+            t.neg().add(1f).mul(sPos).sub(wt.mul(sNeg)).mul(invN)
+                    .intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
+        }
     }
 
     /**
-     * Three passes per row: max; then sum of exp(z - max), sum of t (z - max) and sum of t; then the gradient.
-     * The gradient pass reads z before writing the same index, so grad may be exactly the logits.
+     * Per row: max; sum t z and sum t; exp(z - max) stored in grad and summed; then the gradient from the stored
+     * exponentials. Each pass is one of the small loops above, so no method grows past what C1 and C2 handle.
      */
     @Override
     public float softmaxCrossEntropyLoss(int rows, int cols, MemorySegment logits, long logitsOff, int ldz,
@@ -674,23 +685,18 @@ public final class SimdKernels implements FloatKernels {
             long tr = targetOff + (long) r * ldt;
             long gr = gradOff + (long) r * ldg;
             float max = maxUnit(cols, logits, zr);
-            FloatVector eSum = zero(), tzSum = zero(), tSum = zero();
-            for (int j = 0; j < cols; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector zs = load(logits, zr + j, m).sub(max);
-                FloatVector t = load(target, tr + j, m);
-                eSum = eSum.add(VectorMath.exp(zs), m);
-                tzSum = t.fma(zs, tzSum);
-                tSum = tSum.add(t);
-            }
-            float total = eSum.reduceLanes(VectorOperators.ADD);
-            float tTotal = tSum.reduceLanes(VectorOperators.ADD);
-            loss += tTotal * (float) Math.log(total) - tzSum.reduceLanes(VectorOperators.ADD);
+            // The loss needs sum t z and sum t, read before exp(z - max) is stored in grad (which may be the
+            // logits themselves); then loss_row = sum(t) (max + log total) - sum(t z).
+            float tz = dotUnit(cols, target, tr, logits, zr);
+            float tTotal = sum(cols, target, tr, 1);
+            float total = expShiftStore(cols, logits, zr, max, grad, gr);
+            loss += tTotal * (max + (float) Math.log(total)) - tz;
             float pScale = tTotal / total * invRows;
             for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector p = VectorMath.exp(load(logits, zr + j, m).sub(max));
-                store(p.mul(pScale).sub(load(target, tr + j, m).mul(invRows)), grad, gr + j, m);
+                FloatVector e = FloatVector.fromMemorySegment(S, grad, (gr + j) * Float.BYTES, NATIVE, m);
+                FloatVector t = FloatVector.fromMemorySegment(S, target, (tr + j) * Float.BYTES, NATIVE, m);
+                e.mul(pScale).sub(t.mul(invRows)).intoMemorySegment(grad, (gr + j) * Float.BYTES, NATIVE, m);
             }
         }
         return loss * invRows;
@@ -698,28 +704,37 @@ public final class SimdKernels implements FloatKernels {
 
     // ------------------------------------------------------------------ optimizers
 
+    // The optimizer loops run unmasked over whole vectors and hand the last n % L elements to the scalar
+    // twin (the same formula). Their bodies are long enough that a masked single loop overflows C1's
+    // register allocator ("out of virtual registers"), which stalls tiered compilation of the method.
+
     @Override
     public void sgd(int n, float lr, float weightDecay, MemorySegment w, long wOff, MemorySegment g, long gOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector wv = load(w, wOff + i, m);
-            FloatVector step = wv.mul(weightDecay).add(load(g, gOff + i, m));
-            store(step.fma(FloatVector.broadcast(S, -lr), wv), w, wOff + i, m);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector wv = FloatVector.fromMemorySegment(S, w, (wOff + i) * Float.BYTES, NATIVE);
+            FloatVector gv = FloatVector.fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE);
+            gv.add(wv.mul(weightDecay)).fma(negLr, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, NATIVE);
         }
+        SCALAR.sgd(n - i, lr, weightDecay, w, wOff + i, g, gOff + i);
     }
 
     @Override
     public void sgdMomentum(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                             MemorySegment w, long wOff, MemorySegment g, long gOff, MemorySegment v, long vOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector wv = load(w, wOff + i, m);
-            FloatVector gv = wv.mul(weightDecay).add(load(g, gOff + i, m));
-            FloatVector vv = load(v, vOff + i, m).mul(momentum).add(gv);
-            store(vv, v, vOff + i, m);
-            FloatVector step = nesterov ? vv.fma(FloatVector.broadcast(S, momentum), gv) : vv;
-            store(step.fma(FloatVector.broadcast(S, -lr), wv), w, wOff + i, m);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
+        FloatVector mu = FloatVector.broadcast(S, momentum);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector wv = FloatVector.fromMemorySegment(S, w, (wOff + i) * Float.BYTES, NATIVE);
+            FloatVector gv = FloatVector.fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE).add(wv.mul(weightDecay));
+            FloatVector vv = FloatVector.fromMemorySegment(S, v, (vOff + i) * Float.BYTES, NATIVE).mul(mu).add(gv);
+            vv.intoMemorySegment(v, (vOff + i) * Float.BYTES, NATIVE);
+            FloatVector step = nesterov ? vv.fma(mu, gv) : vv;
+            step.fma(negLr, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, NATIVE);
         }
+        SCALAR.sgdMomentum(n - i, lr, momentum, weightDecay, nesterov, w, wOff + i, g, gOff + i, v, vOff + i);
     }
 
     @Override
@@ -736,23 +751,30 @@ public final class SimdKernels implements FloatKernels {
         adamStep(n, lr, beta1, beta2, eps, 0f, weightDecay, step, w, wOff, g, gOff, m, mOff, v, vOff);
     }
 
-    /** The same arithmetic as the scalar twin's adamStep, lane by lane. */
+    /** The same arithmetic as the scalar twin's adamStep, lane by lane; the twin takes the last n % L. */
     private static void adamStep(int n, float lr, float beta1, float beta2, float eps, float l2, float decoupled,
                                  int step, MemorySegment w, long wOff, MemorySegment g, long gOff,
                                  MemorySegment m, long mOff, MemorySegment v, long vOff) {
         float c1 = 1f / (1f - (float) Math.pow(beta1, step));
         float c2 = 1f / (1f - (float) Math.pow(beta2, step));
         float shrink = 1f - lr * decoupled;
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> k = S.indexInRange(i, n);
-            FloatVector wv = load(w, wOff + i, k);
-            FloatVector gv = wv.mul(l2).add(load(g, gOff + i, k));
-            FloatVector mv = load(m, mOff + i, k).mul(beta1).add(gv.mul(1f - beta1));
-            FloatVector vv = load(v, vOff + i, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
-            store(mv, m, mOff + i, k);
-            store(vv, v, vOff + i, k);
+        float lrC1 = lr * c1;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            long wb = (wOff + i) * Float.BYTES, mb = (mOff + i) * Float.BYTES, vb = (vOff + i) * Float.BYTES;
+            FloatVector wv = FloatVector.fromMemorySegment(S, w, wb, NATIVE);
+            FloatVector gv = FloatVector.fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE).add(wv.mul(l2));
+            FloatVector mv = FloatVector.fromMemorySegment(S, m, mb, NATIVE).mul(beta1).add(gv.mul(1f - beta1));
+            FloatVector vv = FloatVector.fromMemorySegment(S, v, vb, NATIVE).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
+            mv.intoMemorySegment(m, mb, NATIVE);
+            vv.intoMemorySegment(v, vb, NATIVE);
             FloatVector denom = vv.mul(c2).lanewise(VectorOperators.SQRT).add(eps);
-            store(wv.mul(shrink).sub(mv.mul(c1).mul(lr).div(denom)), w, wOff + i, k);
+            wv.mul(shrink).sub(mv.mul(lrC1).div(denom)).intoMemorySegment(w, wb, NATIVE);
+        }
+        if (decoupled != 0f) {
+            SCALAR.adamW(n - i, lr, beta1, beta2, eps, decoupled, step, w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i);
+        } else {
+            SCALAR.adam(n - i, lr, beta1, beta2, eps, l2, step, w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i);
         }
     }
 }
