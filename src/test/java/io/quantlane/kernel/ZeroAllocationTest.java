@@ -1,19 +1,17 @@
 package io.quantlane.kernel;
 
+import io.quantlane.testing.Allocations;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every kernel, called through the {@link Kernels} facade (argument checks included) on native memory,
@@ -21,17 +19,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>On the SIMD path this is what catches a vector that escapes into a heap box, which happens when C2
  * refuses to inline a helper that takes or returns a vector. Compilation is asynchronous, so each kernel
- * gets rounds of warm-up until a measured round is clean; a kernel still allocating after all rounds fails.
+ * gets rounds of warm-up until a measured round is clean (see {@link Allocations}).
  */
 class ZeroAllocationTest {
-
-    /** C2 compiles in the background; a busy 2-core machine can take seconds to get to a kernel. */
-    private static final long MAX_WARMUP_NANOS = 20_000_000_000L;
-    private static final int CALLS_PER_ROUND = 3_000;
-    private static final int MEASURED_CALLS = 500;
-
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Operands big enough for every kernel at size n: vectors of n, an n x n-free layout (rows x cols = n). */
     record Ops(int n, int rows, int cols, MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment w,
@@ -120,24 +110,8 @@ class ZeroAllocationTest {
             IntFunction<Runnable> factory = kernels(arena).get(name);
             // 37: vector body plus tail at every width; 1000 = 15 x 64 + 40 rows of 64 in the matrix kernels.
             for (int n : new int[] {37, 1000}) {
-                Runnable call = factory.apply(n);
-                long bytes = -1;
-                long start = System.nanoTime();
-                int rounds = 0;
-                for (; bytes != 0 && System.nanoTime() - start < MAX_WARMUP_NANOS; rounds++) {
-                    for (int i = 0; i < CALLS_PER_ROUND; i++) {
-                        call.run();
-                    }
-                    long before = THREADS.getCurrentThreadAllocatedBytes();
-                    for (int i = 0; i < MEASURED_CALLS; i++) {
-                        call.run();
-                    }
-                    bytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-                }
-                if (bytes != 0) {
-                    fail(name + " at n = " + n + " still allocates " + bytes / MEASURED_CALLS + " bytes per call after "
-                            + (long) rounds * CALLS_PER_ROUND + " warm-up calls (" + Kernels.capabilities().implementation() + ")");
-                }
+                Allocations.assertSteadyStateAllocatesNothing(name + " at n = " + n + " ("
+                        + Kernels.capabilities().implementation() + ")", factory.apply(n));
             }
         }
     }

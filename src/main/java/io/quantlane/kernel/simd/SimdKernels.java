@@ -755,8 +755,10 @@ public final class SimdKernels implements FloatKernels {
     private static void adamStep(int n, float lr, float beta1, float beta2, float eps, float l2, float decoupled,
                                  int step, MemorySegment w, long wOff, MemorySegment g, long gOff,
                                  MemorySegment m, long mOff, MemorySegment v, long vOff) {
-        float c1 = 1f / (1f - (float) Math.pow(beta1, step));
-        float c2 = 1f / (1f - (float) Math.pow(beta2, step));
+        // Bias corrections in double: 1 - beta2^step cancels badly for small steps (beta2 = 0.999, step 3:
+        // 0.003), and a float beta2^step would carry its rounding error into c2 magnified a thousandfold.
+        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, step)));
+        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, step)));
         float shrink = 1f - lr * decoupled;
         float lrC1 = lr * c1;
         int i = 0;
