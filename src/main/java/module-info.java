@@ -12,4 +12,5 @@ module io.quantlane {
     exports io.quantlane.memory;
     exports io.quantlane.kernel;
     exports io.quantlane.kernel.scalar;
+    exports io.quantlane.cli;
 }

@@ -92,7 +92,7 @@ public interface FloatKernels {
 
     // ---------------------------------------------------------------- activations (contiguous, exact in-place allowed)
 
-    /** {@code y = max(x, 0)}. */
+    /** {@code y = max(x, 0)} with {@link Math#max} semantics: NaN stays NaN, so a diverging network is not masked. */
     void relu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff);
 
     /** Takes the forward <em>input</em> x: {@code dx = x > 0 ? dy : 0}. dx may be exactly dy. */

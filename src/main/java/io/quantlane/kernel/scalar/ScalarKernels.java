@@ -153,8 +153,7 @@ public final class ScalarKernels implements FloatKernels {
     @Override
     public void relu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         for (int i = 0; i < n; i++) {
-            float v = get(x, xOff + i);
-            set(y, yOff + i, v > 0f ? v : 0f);
+            set(y, yOff + i, Math.max(get(x, xOff + i), 0f));   // NaN stays NaN, -0 becomes 0
         }
     }
 

@@ -13,19 +13,25 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
 /**
  * The Vector API kernels. The only package that imports {@code jdk.incubator.vector}; loaded reflectively by
  * {@code KernelProvider} so the library links without the module.
  *
- * <p>Two loop shapes. Light kernels (BLAS-1, element-wise arithmetic) run a body over whole vectors, then
- * one masked vector for the tail. Kernels built on exp (exp, sigmoid, tanh, GELU, softmax, the losses) run a
- * single loop with a mask on every iteration: their body is large once the polynomial is inlined, and a
- * second copy for the tail doubles the compiled graph until C2 hits its node-count inlining cutoff, stops
- * inlining, and every vector crossing the un-inlined call is boxed on the heap. AVX-512 and AVX2 have masked
- * loads and stores, so the mask costs a compare per 16 lanes, little beside an exp. Either way the tail runs
- * the same lane code as the body, so results do not depend on where an element falls. Reductions keep four
- * independent accumulators: one FMA chain would stall on FMA latency (4 cycles) while the core can issue two
- * per cycle.
+ * <p>Loop shapes. Light kernels (BLAS-1, element-wise arithmetic) run a body over whole vectors, then one
+ * masked vector for the tail; AVX-512 and AVX2 have masked loads and stores, so the tail runs the same lane
+ * code as the body and results do not depend on where an element falls. Reductions keep four independent
+ * accumulators: one FMA chain would stall on FMA latency (4 cycles) while the core can issue two per cycle.
+ * The exp-based kernels run the masked loops of {@link VectorMath}.
+ *
+ * <p>One rule shapes the code: a {@link FloatVector} never crosses a call to a method of ours. The JDK's
+ * Vector API methods are force-inlined; ours are inlined only while C2's budget lasts, and a vector passed
+ * through a call that was not inlined is boxed on the heap. Hence loads and stores are written as
+ * {@code fromMemorySegment} / {@code intoMemorySegment} in place, and helpers take and return only segments
+ * and scalars. The optimizers hand their last n % L elements to the scalar twin instead of masking: their
+ * bodies are long enough that a masked single loop overflowed C1's register allocator, which stalls tiered
+ * compilation of the whole method.
  *
  * <p>Strided (non-unit increment) operands take the scalar twin: gathers cost more than they save here.
  * The species is {@link FloatVector#SPECIES_PREFERRED} unless {@code -Dquantlane.vectorBits} pins 128, 256
@@ -61,12 +67,10 @@ public final class SimdKernels implements FloatKernels {
         WIDTH_NOTE = note;
     }
 
-    private static final int L = S.length();
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    static final int L = S.length();
+    static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ScalarKernels SCALAR = new ScalarKernels();
-    private static final float GELU_K1 = 2f * 0.7978845608028654f;      // 2 sqrt(2/pi)
-    private static final float GELU_K3 = GELU_K1 * 0.044715f;
 
     /** Public for reflective construction by the provider. */
     public SimdKernels() {
@@ -79,18 +83,11 @@ public final class SimdKernels implements FloatKernels {
 
     @Override
     public String describe() {
-        return S + " (" + WIDTH_NOTE + "), exp/tanh: " + (VectorMath.JDK_MATH ? "jdk VectorOperators" : "polynomial");
-    }
-
-    // Loads and stores call FloatVector.fromMemorySegment / intoMemorySegment directly, never through a
-    // helper of ours: the JDK methods are force-inlined, ours are subject to C2's node-count cutoff, and a
-    // vector passed to or returned from a call that is not inlined is boxed on the heap.
-
-    private static FloatVector zero() {
-        return FloatVector.zero(S);
+        return S + " (" + WIDTH_NOTE + "), exp: " + (VectorMath.JDK_MATH ? "VectorOperators.EXP" : "polynomial");
     }
 
     // ------------------------------------------------------------------ BLAS level 1
+    // Offsets arrive in floats; the JDK's memory-segment loads take bytes, hence "* Float.BYTES" everywhere.
 
     @Override
     public float dot(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY) {
@@ -100,19 +97,23 @@ public final class SimdKernels implements FloatKernels {
         return dotUnit(n, x, xOff, y, yOff);
     }
 
-    /** Dot product of two contiguous runs; shared by dot and gemv. */
+    /** Dot product of two contiguous runs; shared by dot, gemv's last rows and the softmax loss. */
     private static float dotUnit(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
+        long xb = xOff * Float.BYTES, yb = yOff * Float.BYTES;
+        int step = L * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 4 * L; i += 4 * L) {
-            a0 = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE), a0);
-            a1 = FloatVector.fromMemorySegment(S, x, (xOff + i + L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i + L) * Float.BYTES, NATIVE), a1);
-            a2 = FloatVector.fromMemorySegment(S, x, (xOff + i + 2 * L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i + 2 * L) * Float.BYTES, NATIVE), a2);
-            a3 = FloatVector.fromMemorySegment(S, x, (xOff + i + 3 * L) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i + 3 * L) * Float.BYTES, NATIVE), a3);
+            long xi = xb + (long) i * Float.BYTES, yi = yb + (long) i * Float.BYTES;
+            a0 = fromMemorySegment(S, x, xi, NATIVE).fma(fromMemorySegment(S, y, yi, NATIVE), a0);
+            a1 = fromMemorySegment(S, x, xi + step, NATIVE).fma(fromMemorySegment(S, y, yi + step, NATIVE), a1);
+            a2 = fromMemorySegment(S, x, xi + 2 * step, NATIVE).fma(fromMemorySegment(S, y, yi + 2 * step, NATIVE), a2);
+            a3 = fromMemorySegment(S, x, xi + 3 * step, NATIVE).fma(fromMemorySegment(S, y, yi + 3 * step, NATIVE), a3);
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m), a0);
+            long xi = xb + (long) i * Float.BYTES, yi = yb + (long) i * Float.BYTES;
+            a0 = fromMemorySegment(S, x, xi, NATIVE, m).fma(fromMemorySegment(S, y, yi, NATIVE, m), a0);
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
@@ -123,13 +124,18 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.axpy(n, alpha, x, xOff, incX, y, yOff, incY);
             return;
         }
+        FloatVector a = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
+            long xi = (xOff + i) * Float.BYTES, yi = (yOff + i) * Float.BYTES;
+            FloatVector yv = fromMemorySegment(S, x, xi, NATIVE).fma(a, fromMemorySegment(S, y, yi, NATIVE));
+            yv.intoMemorySegment(y, yi, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).fma(FloatVector.broadcast(S, alpha), FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
+            long xi = (xOff + i) * Float.BYTES, yi = (yOff + i) * Float.BYTES;
+            FloatVector yv = fromMemorySegment(S, x, xi, NATIVE, m).fma(a, fromMemorySegment(S, y, yi, NATIVE, m));
+            yv.intoMemorySegment(y, yi, NATIVE, m);
         }
     }
 
@@ -141,11 +147,13 @@ public final class SimdKernels implements FloatKernels {
         }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).mul(alpha).intoMemorySegment(x, (xOff + i) * Float.BYTES, NATIVE);
+            long xi = (xOff + i) * Float.BYTES;
+            fromMemorySegment(S, x, xi, NATIVE).mul(alpha).intoMemorySegment(x, xi, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).mul(alpha).intoMemorySegment(x, (xOff + i) * Float.BYTES, NATIVE, m);
+            long xi = (xOff + i) * Float.BYTES;
+            fromMemorySegment(S, x, xi, NATIVE, m).mul(alpha).intoMemorySegment(x, xi, NATIVE, m);
         }
     }
 
@@ -154,16 +162,20 @@ public final class SimdKernels implements FloatKernels {
         if (incX != 1) {
             return SCALAR.sum(n, x, xOff, incX);
         }
-        FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
+        long xb = xOff * Float.BYTES;
+        int step = L * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 4 * L; i += 4 * L) {
-            a0 = a0.add(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE));
-            a1 = a1.add(FloatVector.fromMemorySegment(S, x, (xOff + i + L) * Float.BYTES, NATIVE));
-            a2 = a2.add(FloatVector.fromMemorySegment(S, x, (xOff + i + 2 * L) * Float.BYTES, NATIVE));
-            a3 = a3.add(FloatVector.fromMemorySegment(S, x, (xOff + i + 3 * L) * Float.BYTES, NATIVE));
+            long xi = xb + (long) i * Float.BYTES;
+            a0 = a0.add(fromMemorySegment(S, x, xi, NATIVE));
+            a1 = a1.add(fromMemorySegment(S, x, xi + step, NATIVE));
+            a2 = a2.add(fromMemorySegment(S, x, xi + 2 * step, NATIVE));
+            a3 = a3.add(fromMemorySegment(S, x, xi + 3 * step, NATIVE));
         }
         for (; i < n; i += L) {
-            a0 = a0.add(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, S.indexInRange(i, n)));
+            VectorMask<Float> m = S.indexInRange(i, n);
+            a0 = a0.add(fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m));
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
@@ -176,20 +188,28 @@ public final class SimdKernels implements FloatKernels {
         return maxUnit(n, x, xOff);
     }
 
+    /** Max of a contiguous run, -Infinity when empty; masked-off tail lanes keep the running max. */
     private static float maxUnit(int n, MemorySegment x, long xOff) {
+        long xb = xOff * Float.BYTES;
         FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         FloatVector a1 = a0;
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            a0 = a0.max(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE));
-            a1 = a1.max(FloatVector.fromMemorySegment(S, x, (xOff + i + L) * Float.BYTES, NATIVE));
+            long xi = xb + (long) i * Float.BYTES;
+            a0 = a0.max(fromMemorySegment(S, x, xi, NATIVE));
+            a1 = a1.max(fromMemorySegment(S, x, xi + (long) L * Float.BYTES, NATIVE));
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = a0.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m), m);
+            // Masked-off lanes become -Infinity by a blend (a masked MAX is not intrinsified at every width).
+            FloatVector v = fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m);
+            a0 = a0.max(a1.broadcast(Float.NEGATIVE_INFINITY).blend(v, m));
         }
         return a0.max(a1).reduceLanes(VectorOperators.MAX);
     }
+
+    /** The element-wise binary kernels' operation. */
+    private enum Op { ADD, MUL, FMA }
 
     @Override
     public void add(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY,
@@ -198,14 +218,7 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.add(n, x, xOff, incX, y, yOff, incY, z, zOff, incZ);
             return;
         }
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).add(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).add(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE, m);
-        }
+        binary(Op.ADD, n, x, xOff, y, yOff, z, zOff);
     }
 
     @Override
@@ -215,14 +228,7 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.mul(n, x, xOff, incX, y, yOff, incY, z, zOff, incZ);
             return;
         }
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).mul(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).mul(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE, m);
-        }
+        binary(Op.MUL, n, x, xOff, y, yOff, z, zOff);
     }
 
     @Override
@@ -232,13 +238,23 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.fma(n, x, xOff, incX, y, yOff, incY, z, zOff, incZ);
             return;
         }
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE), FloatVector.fromMemorySegment(S, z, (zOff + i) * Float.BYTES, NATIVE)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
+        binary(Op.FMA, n, x, xOff, y, yOff, z, zOff);
+    }
+
+    /** z = x op y (or x * y + z) over contiguous runs. op is a constant at each call site, so C2 folds the switch. */
+    private static void binary(Op op, int n, MemorySegment x, long xOff, MemorySegment y, long yOff,
+                               MemorySegment z, long zOff) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).fma(FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m), FloatVector.fromMemorySegment(S, z, (zOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(z, (zOff + i) * Float.BYTES, NATIVE, m);
+            long xi = (xOff + i) * Float.BYTES, yi = (yOff + i) * Float.BYTES, zi = (zOff + i) * Float.BYTES;
+            FloatVector xv = fromMemorySegment(S, x, xi, NATIVE, m);
+            FloatVector yv = fromMemorySegment(S, y, yi, NATIVE, m);
+            FloatVector zv = switch (op) {
+                case ADD -> xv.add(yv);
+                case MUL -> xv.mul(yv);
+                case FMA -> xv.fma(yv, fromMemorySegment(S, z, zi, NATIVE, m));
+            };
+            zv.intoMemorySegment(z, zi, NATIVE, m);
         }
     }
 
@@ -255,25 +271,19 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.gemv(m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
             return;
         }
+        long rowBytes = (long) lda * Float.BYTES;
         int i = 0;
         for (; i <= m - 4; i += 4) {
-            long r0 = aOff + (long) i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-            FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
-            int j = 0;
-            for (int bound = S.loopBound(n); j < bound; j += L) {
-                FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE);
-                a0 = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE).fma(xv, a0);
-                a1 = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE).fma(xv, a1);
-                a2 = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE).fma(xv, a2);
-                a3 = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE).fma(xv, a3);
-            }
-            if (j < n) {
+            long r0 = (aOff + (long) i * lda) * Float.BYTES;
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int j = 0; j < n; j += L) {
                 VectorMask<Float> mk = S.indexInRange(j, n);
-                FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE, mk);
-                a0 = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE, mk).fma(xv, a0);
-                a1 = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE, mk).fma(xv, a1);
-                a2 = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE, mk).fma(xv, a2);
-                a3 = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE, mk).fma(xv, a3);
+                long col = (long) j * Float.BYTES;
+                FloatVector xv = fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE, mk);
+                a0 = fromMemorySegment(S, a, r0 + col, NATIVE, mk).fma(xv, a0);
+                a1 = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE, mk).fma(xv, a1);
+                a2 = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE, mk).fma(xv, a2);
+                a3 = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE, mk).fma(xv, a3);
             }
             storeGemv(alpha, a0.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) i * incY);
             storeGemv(alpha, a1.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) (i + 1) * incY);
@@ -306,28 +316,23 @@ public final class SimdKernels implements FloatKernels {
         } else if (beta != 1f) {
             scal(n, beta, y, yOff, 1);
         }
+        long rowBytes = (long) lda * Float.BYTES;
         int i = 0;
         for (; i <= m - 4; i += 4) {
-            long r0 = aOff + (long) i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-            float s0 = alpha * xAt(x, xOff, incX, i), s1 = alpha * xAt(x, xOff, incX, i + 1);
-            float s2 = alpha * xAt(x, xOff, incX, i + 2), s3 = alpha * xAt(x, xOff, incX, i + 3);
-            int j = 0;
-            for (int bound = S.loopBound(n); j < bound; j += L) {
-                FloatVector acc = FloatVector.fromMemorySegment(S, y, (yOff + j) * Float.BYTES, NATIVE);
-                acc = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s0), acc);
-                acc = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s1), acc);
-                acc = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s2), acc);
-                acc = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE).fma(FloatVector.broadcast(S, s3), acc);
-                acc.intoMemorySegment(y, (yOff + j) * Float.BYTES, NATIVE);
-            }
-            if (j < n) {
+            long r0 = (aOff + (long) i * lda) * Float.BYTES;
+            FloatVector s0 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i));
+            FloatVector s1 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i + 1));
+            FloatVector s2 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i + 2));
+            FloatVector s3 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i + 3));
+            for (int j = 0; j < n; j += L) {
                 VectorMask<Float> mk = S.indexInRange(j, n);
-                FloatVector acc = FloatVector.fromMemorySegment(S, y, (yOff + j) * Float.BYTES, NATIVE, mk);
-                acc = FloatVector.fromMemorySegment(S, a, (r0 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s0), acc);
-                acc = FloatVector.fromMemorySegment(S, a, (r1 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s1), acc);
-                acc = FloatVector.fromMemorySegment(S, a, (r2 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s2), acc);
-                acc = FloatVector.fromMemorySegment(S, a, (r3 + j) * Float.BYTES, NATIVE, mk).fma(FloatVector.broadcast(S, s3), acc);
-                acc.intoMemorySegment(y, (yOff + j) * Float.BYTES, NATIVE, mk);
+                long col = (long) j * Float.BYTES, yj = (yOff + j) * Float.BYTES;
+                FloatVector acc = fromMemorySegment(S, y, yj, NATIVE, mk);
+                acc = fromMemorySegment(S, a, r0 + col, NATIVE, mk).fma(s0, acc);
+                acc = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE, mk).fma(s1, acc);
+                acc = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE, mk).fma(s2, acc);
+                acc = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE, mk).fma(s3, acc);
+                acc.intoMemorySegment(y, yj, NATIVE, mk);
             }
         }
         for (; i < m; i++) {
@@ -340,12 +345,8 @@ public final class SimdKernels implements FloatKernels {
     }
 
     private static void fillZero(int n, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            zero().intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
-            zero().intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, S.indexInRange(i, n));
+        for (int i = 0; i < n; i += L) {
+            FloatVector.zero(S).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, S.indexInRange(i, n));
         }
     }
 
@@ -362,22 +363,18 @@ public final class SimdKernels implements FloatKernels {
     @Override
     public void colSums(int rows, int cols, MemorySegment a, long aOff, int lda, float beta,
                         MemorySegment out, long outOff) {
+        long rowBytes = (long) lda * Float.BYTES;
         for (int j = 0; j < cols; j += L) {
             VectorMask<Float> m = S.indexInRange(j, cols);
-            FloatVector acc = zero();
-            if (m.allTrue()) {
-                for (int r = 0; r < rows; r++) {
-                    acc = acc.add(FloatVector.fromMemorySegment(S, a, (aOff + (long) r * lda + j) * Float.BYTES, NATIVE));
-                }
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    acc = acc.add(FloatVector.fromMemorySegment(S, a, (aOff + (long) r * lda + j) * Float.BYTES, NATIVE, m));
-                }
+            long col = (aOff + j) * Float.BYTES, oj = (outOff + j) * Float.BYTES;
+            FloatVector acc = FloatVector.zero(S);
+            for (int r = 0; r < rows; r++) {
+                acc = acc.add(fromMemorySegment(S, a, col + r * rowBytes, NATIVE, m));
             }
             if (beta != 0f) {
-                acc = FloatVector.fromMemorySegment(S, out, (outOff + j) * Float.BYTES, NATIVE, m).fma(FloatVector.broadcast(S, beta), acc);
+                acc = fromMemorySegment(S, out, oj, NATIVE, m).fma(FloatVector.broadcast(S, beta), acc);
             }
-            acc.intoMemorySegment(out, (outOff + j) * Float.BYTES, NATIVE, m);
+            acc.intoMemorySegment(out, oj, NATIVE, m);
         }
     }
 
@@ -385,13 +382,10 @@ public final class SimdKernels implements FloatKernels {
 
     @Override
     public void relu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).max(0f).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).max(0f).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
+            fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).max(0f)   // max follows Math.max: NaN stays
+                    .intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
@@ -403,47 +397,34 @@ public final class SimdKernels implements FloatKernels {
 
     @Override
     public void leakyRelu(int n, float slope, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE);
-            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m);
-            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector v = fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector out = v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f));
+            out.intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void leakyReluBackward(int n, float slope, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                   MemorySegment dx, long dxOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE);
-            g.mul(slope).blend(g, FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE).compare(VectorOperators.GT, 0f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector g = FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m);
-            g.mul(slope).blend(g, FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).compare(VectorOperators.GT, 0f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector g = fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector v = fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m);
+            g.mul(slope).blend(g, v.compare(VectorOperators.GT, 0f))
+                    .intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void exp(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
-        }
+        VectorMath.expShift(true, n, x, xOff, 0f, y, yOff);
     }
 
     @Override
     public void sigmoid(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.sigmoid(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
-        }
+        VectorMath.sigmoidFamily(VectorMath.SIGMOID, n, x, xOff, null, 0, y, yOff);
     }
 
     @Override
@@ -451,22 +432,21 @@ public final class SimdKernels implements FloatKernels {
                                 MemorySegment dx, long dxOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector s = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE);
-            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE).mul(s).mul(s.neg().add(1f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
+            FloatVector s = fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE);
+            fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE).mul(s).mul(s.neg().add(1f))
+                    .intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector s = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m);
-            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(s).mul(s.neg().add(1f)).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector s = fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m);
+            fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(s).mul(s.neg().add(1f))
+                    .intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
     @Override
     public void tanh(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.tanh(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
-        }
+        VectorMath.tanh(n, x, xOff, y, yOff);
     }
 
     @Override
@@ -474,81 +454,41 @@ public final class SimdKernels implements FloatKernels {
                              MemorySegment dx, long dxOff) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector t = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE);
-            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE).mul(t.neg().fma(t, t.broadcast(1f))).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
+            FloatVector t = fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE);
+            fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE).mul(t.neg().fma(t, t.broadcast(1f)))
+                    .intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector t = FloatVector.fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m);
-            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(t.neg().fma(t, t.broadcast(1f))).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector t = fromMemorySegment(S, y, (yOff + i) * Float.BYTES, NATIVE, m);
+            fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(t.neg().fma(t, t.broadcast(1f)))
+                    .intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
         }
     }
 
-    /** GELU as x * sigmoid(2u), 2u = x (K1 + K3 x^2): one exp and one divide per lane. */
-    private static FloatVector gelu(FloatVector x) {
-        FloatVector twoU = x.mul(x).fma(GELU_K3, GELU_K1).mul(x);
-        return x.mul(VectorMath.sigmoid(twoU));
-    }
 
-    /** d gelu / dx = s + x s (1 - s) d(2u)/dx, with s = sigmoid(2u) and d(2u)/dx = K1 + 3 K3 x^2. */
-    private static FloatVector geluGrad(FloatVector x) {
-        FloatVector x2 = x.mul(x);
-        FloatVector s = VectorMath.sigmoid(x2.fma(GELU_K3, GELU_K1).mul(x));
-        FloatVector dTwoU = x2.fma(3f * GELU_K3, GELU_K1);
-        return x.mul(s).mul(s.neg().add(1f)).fma(dTwoU, s);
-    }
 
     @Override
     public void gelu(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            gelu(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m)).intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
-        }
+        VectorMath.sigmoidFamily(VectorMath.GELU, n, x, xOff, null, 0, y, yOff);
     }
 
     @Override
     public void geluBackward(int n, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                              MemorySegment dx, long dxOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, dy, (dyOff + i) * Float.BYTES, NATIVE, m).mul(geluGrad(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m))).intoMemorySegment(dx, (dxOff + i) * Float.BYTES, NATIVE, m);
-        }
+        VectorMath.sigmoidFamily(VectorMath.GELU_GRAD, n, x, xOff, dy, dyOff, dx, dxOff);
     }
 
     // ------------------------------------------------------------------ softmax
 
-    /** Sum of exp(x - shift) over a contiguous row. */
-    private static float expShiftSum(int n, MemorySegment x, long xOff, float shift) {
-        FloatVector acc = zero();
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).sub(shift));
-            acc = acc.add(e, m);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
 
-    /**
-     * y = exp(x - shift) over a contiguous row, returning the sum. A separate method from expShiftSum rather
-     * than a flag: one loop per method keeps each compiled graph small (see the class comment).
-     */
-    private static float expShiftStore(int n, MemorySegment x, long xOff, float shift, MemorySegment y, long yOff) {
-        FloatVector acc = zero();
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NATIVE, m).sub(shift));
-            e.intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
-            acc = acc.add(e, m);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
 
     @Override
     public void softmax(int rows, int cols, MemorySegment x, long xOff, int ldx, MemorySegment y, long yOff, int ldy) {
         for (int r = 0; r < rows; r++) {
             long xr = xOff + (long) r * ldx;
             long yr = yOff + (long) r * ldy;
-            float total = expShiftStore(cols, x, xr, maxUnit(cols, x, xr), y, yr);
+            float total = VectorMath.expShift(true, cols, x, xr, maxUnit(cols, x, xr), y, yr);
             scal(cols, 1f / total, y, yr, 1);
         }
     }
@@ -560,14 +500,16 @@ public final class SimdKernels implements FloatKernels {
             long xr = xOff + (long) r * ldx;
             long yr = yOff + (long) r * ldy;
             float max = maxUnit(cols, x, xr);
-            float shift = max + (float) Math.log(expShiftSum(cols, x, xr, max));
+            float shift = max + (float) Math.log(VectorMath.expShift(false, cols, x, xr, max, null, 0));
             int j = 0;
             for (int bound = S.loopBound(cols); j < bound; j += L) {
-                FloatVector.fromMemorySegment(S, x, (xr + j) * Float.BYTES, NATIVE).sub(shift).intoMemorySegment(y, (yr + j) * Float.BYTES, NATIVE);
+                fromMemorySegment(S, x, (xr + j) * Float.BYTES, NATIVE).sub(shift)
+                        .intoMemorySegment(y, (yr + j) * Float.BYTES, NATIVE);
             }
             if (j < cols) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector.fromMemorySegment(S, x, (xr + j) * Float.BYTES, NATIVE, m).sub(shift).intoMemorySegment(y, (yr + j) * Float.BYTES, NATIVE, m);
+                fromMemorySegment(S, x, (xr + j) * Float.BYTES, NATIVE, m).sub(shift)
+                        .intoMemorySegment(y, (yr + j) * Float.BYTES, NATIVE, m);
             }
         }
     }
@@ -581,16 +523,18 @@ public final class SimdKernels implements FloatKernels {
             return 0f;
         }
         float scale = 2f / n;
-        FloatVector acc = zero();
+        FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector d = FloatVector.fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE).sub(FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE));
+            FloatVector d =
+                    fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE).sub(fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE));
             acc = d.fma(d, acc);
             d.mul(scale).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector d = FloatVector.fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE, m).sub(FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m));
+            FloatVector d =
+                    fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE, m).sub(fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m));
             acc = d.fma(d, acc);   // masked-off lanes load 0 - 0
             d.mul(scale).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
         }
@@ -610,42 +554,11 @@ public final class SimdKernels implements FloatKernels {
         if (n == 0) {
             return 0f;
         }
-        float loss = bceLossAndSignedExp(n, logits, logitsOff, target, targetOff, posWeight, grad, gradOff);
+        float loss = VectorMath.bceLoss(n, logits, logitsOff, target, targetOff, posWeight, grad, gradOff);
         bceGradFromSignedExp(n, target, targetOff, posWeight, grad, gradOff);
         return loss / n;
     }
 
-    private static float bceLossAndSignedExp(int n, MemorySegment logits, long logitsOff, MemorySegment target,
-                                             long targetOff, float posWeight, MemorySegment grad, long gradOff) {
-        FloatVector acc = zero();
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector z = FloatVector.fromMemorySegment(S, logits, (logitsOff + i) * Float.BYTES, NATIVE, m);
-            FloatVector e = VectorMath.exp(z.abs().neg());
-            FloatVector t = FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m);
-            // log1p(e) for e in [0, 1], written out rather than called (a second vector helper in this loop
-            // is what C2 would leave un-inlined). With s = e / (2 + e) in [0, 1/3],
-            // log(1 + e) = 2 atanh(s) = 2 (s + s^3/3 + ... + s^17/17), truncation under (1/9)^9 relative.
-            FloatVector s = e.div(e.add(2f));
-            FloatVector s2 = s.mul(s);
-            FloatVector poly = s2.fma(2f / 17, 2f / 15);
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 13));
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 11));
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 9));
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 7));
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 5));
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f / 3));
-            poly = poly.fma(s2, FloatVector.broadcast(S, 2f));
-            FloatVector spPos = z.max(0f).add(poly.mul(s));
-            FloatVector spNeg = spPos.sub(z);
-            // w t softplus(-z) + (1 - t) softplus(z)
-            acc = acc.add(t.mul(posWeight).mul(spNeg).add(t.neg().add(1f).mul(spPos)), m);
-            IntVector sign = z.reinterpretAsInts().and(0x8000_0000);
-            e.reinterpretAsInts().or(sign).reinterpretAsFloats()
-                    .intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
 
     /** grad = ((1 - t) sigmoid(z) - w t sigmoid(-z)) / n, from the signed exp(-|z|) that grad holds. */
     private static void bceGradFromSignedExp(int n, MemorySegment target, long targetOff, float posWeight,
@@ -653,8 +566,8 @@ public final class SimdKernels implements FloatKernels {
         float invN = 1f / n;
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector signed = FloatVector.fromMemorySegment(S, grad, (gradOff + i) * Float.BYTES, NATIVE, m);
-            FloatVector t = FloatVector.fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector signed = fromMemorySegment(S, grad, (gradOff + i) * Float.BYTES, NATIVE, m);
+            FloatVector t = fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m);
             FloatVector e = signed.abs();
             FloatVector big = e.broadcast(1f).div(e.add(1f));   // sigmoid(|z|)
             FloatVector tiny = e.mul(big);                         // sigmoid(-|z|)
@@ -689,13 +602,13 @@ public final class SimdKernels implements FloatKernels {
             // logits themselves); then loss_row = sum(t) (max + log total) - sum(t z).
             float tz = dotUnit(cols, target, tr, logits, zr);
             float tTotal = sum(cols, target, tr, 1);
-            float total = expShiftStore(cols, logits, zr, max, grad, gr);
+            float total = VectorMath.expShift(true, cols, logits, zr, max, grad, gr);
             loss += tTotal * (max + (float) Math.log(total)) - tz;
             float pScale = tTotal / total * invRows;
             for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector e = FloatVector.fromMemorySegment(S, grad, (gr + j) * Float.BYTES, NATIVE, m);
-                FloatVector t = FloatVector.fromMemorySegment(S, target, (tr + j) * Float.BYTES, NATIVE, m);
+                FloatVector e = fromMemorySegment(S, grad, (gr + j) * Float.BYTES, NATIVE, m);
+                FloatVector t = fromMemorySegment(S, target, (tr + j) * Float.BYTES, NATIVE, m);
                 e.mul(pScale).sub(t.mul(invRows)).intoMemorySegment(grad, (gr + j) * Float.BYTES, NATIVE, m);
             }
         }
@@ -705,16 +618,15 @@ public final class SimdKernels implements FloatKernels {
     // ------------------------------------------------------------------ optimizers
 
     // The optimizer loops run unmasked over whole vectors and hand the last n % L elements to the scalar
-    // twin (the same formula). Their bodies are long enough that a masked single loop overflows C1's
-    // register allocator ("out of virtual registers"), which stalls tiered compilation of the method.
+    // twin, the same formula (see the class comment).
 
     @Override
     public void sgd(int n, float lr, float weightDecay, MemorySegment w, long wOff, MemorySegment g, long gOff) {
         FloatVector negLr = FloatVector.broadcast(S, -lr);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector wv = FloatVector.fromMemorySegment(S, w, (wOff + i) * Float.BYTES, NATIVE);
-            FloatVector gv = FloatVector.fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE);
+            FloatVector wv = fromMemorySegment(S, w, (wOff + i) * Float.BYTES, NATIVE);
+            FloatVector gv = fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE);
             gv.add(wv.mul(weightDecay)).fma(negLr, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, NATIVE);
         }
         SCALAR.sgd(n - i, lr, weightDecay, w, wOff + i, g, gOff + i);
@@ -727,9 +639,9 @@ public final class SimdKernels implements FloatKernels {
         FloatVector mu = FloatVector.broadcast(S, momentum);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector wv = FloatVector.fromMemorySegment(S, w, (wOff + i) * Float.BYTES, NATIVE);
-            FloatVector gv = FloatVector.fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE).add(wv.mul(weightDecay));
-            FloatVector vv = FloatVector.fromMemorySegment(S, v, (vOff + i) * Float.BYTES, NATIVE).mul(mu).add(gv);
+            FloatVector wv = fromMemorySegment(S, w, (wOff + i) * Float.BYTES, NATIVE);
+            FloatVector gv = fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE).add(wv.mul(weightDecay));
+            FloatVector vv = fromMemorySegment(S, v, (vOff + i) * Float.BYTES, NATIVE).mul(mu).add(gv);
             vv.intoMemorySegment(v, (vOff + i) * Float.BYTES, NATIVE);
             FloatVector step = nesterov ? vv.fma(mu, gv) : vv;
             step.fma(negLr, wv).intoMemorySegment(w, (wOff + i) * Float.BYTES, NATIVE);
@@ -764,10 +676,10 @@ public final class SimdKernels implements FloatKernels {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             long wb = (wOff + i) * Float.BYTES, mb = (mOff + i) * Float.BYTES, vb = (vOff + i) * Float.BYTES;
-            FloatVector wv = FloatVector.fromMemorySegment(S, w, wb, NATIVE);
-            FloatVector gv = FloatVector.fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE).add(wv.mul(l2));
-            FloatVector mv = FloatVector.fromMemorySegment(S, m, mb, NATIVE).mul(beta1).add(gv.mul(1f - beta1));
-            FloatVector vv = FloatVector.fromMemorySegment(S, v, vb, NATIVE).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
+            FloatVector wv = fromMemorySegment(S, w, wb, NATIVE);
+            FloatVector gv = fromMemorySegment(S, g, (gOff + i) * Float.BYTES, NATIVE).add(wv.mul(l2));
+            FloatVector mv = fromMemorySegment(S, m, mb, NATIVE).mul(beta1).add(gv.mul(1f - beta1));
+            FloatVector vv = fromMemorySegment(S, v, vb, NATIVE).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
             mv.intoMemorySegment(m, mb, NATIVE);
             vv.intoMemorySegment(v, vb, NATIVE);
             FloatVector denom = vv.mul(c2).lanewise(VectorOperators.SQRT).add(eps);
