@@ -201,9 +201,7 @@ public final class SimdKernels implements FloatKernels {
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            // Masked-off lanes become -Infinity by a blend (a masked MAX is not intrinsified at every width).
-            FloatVector v = fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m);
-            a0 = a0.max(a1.broadcast(Float.NEGATIVE_INFINITY).blend(v, m));
+            a0 = a0.lanewise(VectorOperators.MAX, fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m), m);
         }
         return a0.max(a1).reduceLanes(VectorOperators.MAX);
     }
