@@ -51,6 +51,26 @@ class MemoryTest {
     }
 
     @Test
+    void memoryMappedFilesWorkWithTheKernels(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("weights.bin");
+        try (Arena arena = Arena.ofConfined();
+             var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                     java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            MemorySegment mapped = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 64L * Float.BYTES, arena);
+            Matrix m = Matrix.wrap(mapped, 0, 8, 8, 8);
+            for (int i = 0; i < 64; i++) {
+                mapped.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, i);
+            }
+            assertEquals(63 * 64 / 2f, Kernels.sum(64, m.segment(), 0, 1), "0 + 1 + ... + 63");
+            Kernels.scal(64, 2f, mapped, 0, 1);
+            mapped.force();
+        }
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file))
+                .order(java.nio.ByteOrder.nativeOrder());
+        assertEquals(126f, bytes.getFloat(63 * Float.BYTES), "the kernel's write reached the file");
+    }
+
+    @Test
     void badShapesAreRejectedByName() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(40);

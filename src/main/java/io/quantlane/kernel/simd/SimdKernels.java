@@ -206,9 +206,6 @@ public final class SimdKernels implements FloatKernels {
         return a0.max(a1).reduceLanes(VectorOperators.MAX);
     }
 
-    /** The element-wise binary kernels' operation. */
-    private enum Op { ADD, MUL, FMA }
-
     @Override
     public void add(int n, MemorySegment x, long xOff, int incX, MemorySegment y, long yOff, int incY,
                     MemorySegment z, long zOff, int incZ) {
@@ -216,7 +213,13 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.add(n, x, xOff, incX, y, yOff, incY, z, zOff, incZ);
             return;
         }
-        binary(Op.ADD, n, x, xOff, y, yOff, z, zOff);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            long xi = (xOff + i) * Float.BYTES, yi = (yOff + i) * Float.BYTES, zi = (zOff + i) * Float.BYTES;
+            FloatVector xv = fromMemorySegment(S, x, xi, NATIVE);
+            xv.add(fromMemorySegment(S, y, yi, NATIVE)).intoMemorySegment(z, zi, NATIVE);
+        }
+        SCALAR.add(n - i, x, xOff + i, 1, y, yOff + i, 1, z, zOff + i, 1);
     }
 
     @Override
@@ -226,7 +229,13 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.mul(n, x, xOff, incX, y, yOff, incY, z, zOff, incZ);
             return;
         }
-        binary(Op.MUL, n, x, xOff, y, yOff, z, zOff);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            long xi = (xOff + i) * Float.BYTES, yi = (yOff + i) * Float.BYTES, zi = (zOff + i) * Float.BYTES;
+            FloatVector xv = fromMemorySegment(S, x, xi, NATIVE);
+            xv.mul(fromMemorySegment(S, y, yi, NATIVE)).intoMemorySegment(z, zi, NATIVE);
+        }
+        SCALAR.mul(n - i, x, xOff + i, 1, y, yOff + i, 1, z, zOff + i, 1);
     }
 
     @Override
@@ -236,24 +245,14 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.fma(n, x, xOff, incX, y, yOff, incY, z, zOff, incZ);
             return;
         }
-        binary(Op.FMA, n, x, xOff, y, yOff, z, zOff);
-    }
-
-    /** z = x op y (or x * y + z) over contiguous runs. op is a constant at each call site, so C2 folds the switch. */
-    private static void binary(Op op, int n, MemorySegment x, long xOff, MemorySegment y, long yOff,
-                               MemorySegment z, long zOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
             long xi = (xOff + i) * Float.BYTES, yi = (yOff + i) * Float.BYTES, zi = (zOff + i) * Float.BYTES;
-            FloatVector xv = fromMemorySegment(S, x, xi, NATIVE, m);
-            FloatVector yv = fromMemorySegment(S, y, yi, NATIVE, m);
-            FloatVector zv = switch (op) {
-                case ADD -> xv.add(yv);
-                case MUL -> xv.mul(yv);
-                case FMA -> xv.fma(yv, fromMemorySegment(S, z, zi, NATIVE, m));
-            };
-            zv.intoMemorySegment(z, zi, NATIVE, m);
+            FloatVector xv = fromMemorySegment(S, x, xi, NATIVE);
+            xv.fma(fromMemorySegment(S, y, yi, NATIVE), fromMemorySegment(S, z, zi, NATIVE))
+                    .intoMemorySegment(z, zi, NATIVE);
         }
+        SCALAR.fma(n - i, x, xOff + i, 1, y, yOff + i, 1, z, zOff + i, 1);
     }
 
     // ------------------------------------------------------------------ BLAS level 2
@@ -269,28 +268,47 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.gemv(m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
             return;
         }
-        long rowBytes = (long) lda * Float.BYTES;
         int i = 0;
         for (; i <= m - 4; i += 4) {
-            long r0 = (aOff + (long) i * lda) * Float.BYTES;
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int j = 0; j < n; j += L) {
-                VectorMask<Float> mk = S.indexInRange(j, n);
-                long col = (long) j * Float.BYTES;
-                FloatVector xv = fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE, mk);
-                a0 = fromMemorySegment(S, a, r0 + col, NATIVE, mk).fma(xv, a0);
-                a1 = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE, mk).fma(xv, a1);
-                a2 = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE, mk).fma(xv, a2);
-                a3 = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE, mk).fma(xv, a3);
-            }
-            storeGemv(alpha, a0.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) i * incY);
-            storeGemv(alpha, a1.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) (i + 1) * incY);
-            storeGemv(alpha, a2.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) (i + 2) * incY);
-            storeGemv(alpha, a3.reduceLanes(VectorOperators.ADD), beta, y, yOff + (long) (i + 3) * incY);
+            gemvFourRows(n, alpha, a, aOff + (long) i * lda, lda, x, xOff, beta, y, yOff + (long) i * incY, incY);
         }
         for (; i < m; i++) {
             storeGemv(alpha, dotUnit(n, a, aOff + (long) i * lda, x, xOff), beta, y, yOff + (long) i * incY);
         }
+    }
+
+    /**
+     * Four rows of A dotted with x, so each load of x feeds four FMAs: a row-at-a-time loop is bound by loads
+     * (two per FMA), this one by FMAs (1.25 loads per FMA). Whole vectors, then the last n % L columns in
+     * scalar code: a masked tail here made the method too big for C1, whose failure leaves a method stuck
+     * below C2 (see the class comment).
+     */
+    private static void gemvFourRows(int n, float alpha, MemorySegment a, long rowOff, int lda, MemorySegment x,
+                                     long xOff, float beta, MemorySegment y, long yOff, int incY) {
+        long r0 = rowOff * Float.BYTES, rowBytes = (long) lda * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            long col = (long) j * Float.BYTES;
+            FloatVector xv = fromMemorySegment(S, x, (xOff + j) * Float.BYTES, NATIVE);
+            a0 = fromMemorySegment(S, a, r0 + col, NATIVE).fma(xv, a0);
+            a1 = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE).fma(xv, a1);
+            a2 = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE).fma(xv, a2);
+            a3 = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE).fma(xv, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            float xj = x.getAtIndex(F, xOff + j);
+            s0 += a.getAtIndex(F, rowOff + j) * xj;
+            s1 += a.getAtIndex(F, rowOff + lda + j) * xj;
+            s2 += a.getAtIndex(F, rowOff + 2L * lda + j) * xj;
+            s3 += a.getAtIndex(F, rowOff + 3L * lda + j) * xj;
+        }
+        storeGemv(alpha, s0, beta, y, yOff);
+        storeGemv(alpha, s1, beta, y, yOff + incY);
+        storeGemv(alpha, s2, beta, y, yOff + 2L * incY);
+        storeGemv(alpha, s3, beta, y, yOff + 3L * incY);
     }
 
     private static void storeGemv(float alpha, float acc, float beta, MemorySegment y, long index) {
@@ -298,10 +316,7 @@ public final class SimdKernels implements FloatKernels {
         y.setAtIndex(F, index, alpha * acc + prior);
     }
 
-    /**
-     * y = beta y, then y += (alpha x_i) A_i for the rows of A, four rows per pass over y so each load and
-     * store of y carries four FMAs.
-     */
+    /** y = beta y, then y += (alpha x_i) A_i over the rows of A, four rows per pass over y. */
     @Override
     public void gemvT(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x, long xOff,
                       int incX, float beta, MemorySegment y, long yOff, int incY) {
@@ -314,27 +329,41 @@ public final class SimdKernels implements FloatKernels {
         } else if (beta != 1f) {
             scal(n, beta, y, yOff, 1);
         }
-        long rowBytes = (long) lda * Float.BYTES;
         int i = 0;
         for (; i <= m - 4; i += 4) {
-            long r0 = (aOff + (long) i * lda) * Float.BYTES;
-            FloatVector s0 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i));
-            FloatVector s1 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i + 1));
-            FloatVector s2 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i + 2));
-            FloatVector s3 = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i + 3));
-            for (int j = 0; j < n; j += L) {
-                VectorMask<Float> mk = S.indexInRange(j, n);
-                long col = (long) j * Float.BYTES, yj = (yOff + j) * Float.BYTES;
-                FloatVector acc = fromMemorySegment(S, y, yj, NATIVE, mk);
-                acc = fromMemorySegment(S, a, r0 + col, NATIVE, mk).fma(s0, acc);
-                acc = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE, mk).fma(s1, acc);
-                acc = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE, mk).fma(s2, acc);
-                acc = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE, mk).fma(s3, acc);
-                acc.intoMemorySegment(y, yj, NATIVE, mk);
-            }
+            gemvTFourRows(n, a, aOff + (long) i * lda, lda, alpha * xAt(x, xOff, incX, i),
+                    alpha * xAt(x, xOff, incX, i + 1), alpha * xAt(x, xOff, incX, i + 2),
+                    alpha * xAt(x, xOff, incX, i + 3), y, yOff);
         }
         for (; i < m; i++) {
             axpy(n, alpha * xAt(x, xOff, incX, i), a, aOff + (long) i * lda, 1, y, yOff, 1);
+        }
+    }
+
+    /**
+     * y += s0 A_0 + s1 A_1 + s2 A_2 + s3 A_3 for four consecutive rows, so each load and store of y carries
+     * four FMAs; whole vectors, then the last n % L columns in scalar code (as in gemvFourRows).
+     */
+    private static void gemvTFourRows(int n, MemorySegment a, long rowOff, int lda, float s0, float s1, float s2,
+                                      float s3, MemorySegment y, long yOff) {
+        long r0 = rowOff * Float.BYTES, rowBytes = (long) lda * Float.BYTES;
+        FloatVector v0 = FloatVector.broadcast(S, s0), v1 = FloatVector.broadcast(S, s1);
+        FloatVector v2 = FloatVector.broadcast(S, s2), v3 = FloatVector.broadcast(S, s3);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            long col = (long) j * Float.BYTES, yj = (yOff + j) * Float.BYTES;
+            FloatVector acc = fromMemorySegment(S, y, yj, NATIVE);
+            acc = fromMemorySegment(S, a, r0 + col, NATIVE).fma(v0, acc);
+            acc = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE).fma(v1, acc);
+            acc = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE).fma(v2, acc);
+            acc = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE).fma(v3, acc);
+            acc.intoMemorySegment(y, yj, NATIVE);
+        }
+        for (; j < n; j++) {
+            float sum = y.getAtIndex(F, yOff + j);
+            sum += s0 * a.getAtIndex(F, rowOff + j) + s1 * a.getAtIndex(F, rowOff + lda + j)
+                    + s2 * a.getAtIndex(F, rowOff + 2L * lda + j) + s3 * a.getAtIndex(F, rowOff + 3L * lda + j);
+            y.setAtIndex(F, yOff + j, sum);
         }
     }
 
