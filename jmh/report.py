@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result (-rf json) into the markdown tables of docs/benchmarks.md.
 
-Usage: python3 jmh/report.py kernels.json
-KernelBench rows pair impl=simd with impl=scalar at each size: time per call (mean +- 99.9% error as JMH
+Usage: python3 jmh/report.py kernels.json [rerun.json ...]
+Later files replace earlier ones' results for the same benchmark and parameters (for kernels re-measured
+after a change); their rows are marked with *. KernelBench rows pair impl=simd with impl=scalar at each size: time per call (mean +- 99.9% error as JMH
 reports it over all forks and iterations), the scalar/simd ratio, and B/op from -prof gc.
 """
 import json
@@ -10,8 +11,13 @@ import sys
 from collections import defaultdict
 
 
-def main(path):
-    runs = json.load(open(path))
+def main(paths):
+    runs, rerun = [], set()
+    for index, path in enumerate(paths):
+        for run in json.load(open(path)):
+            runs.append(run)
+            if index > 0:
+                rerun.add(run["benchmark"].rsplit(".", 1)[-1])
     kernels = defaultdict(dict)
     exp_method = {}
     for run in runs:
@@ -35,7 +41,8 @@ def main(path):
         s, se, sa = row["simd"]
         c, ce, _ = row["scalar"]
         alloc = "n/a" if sa is None else f"{sa:.3f}"
-        print(f"| {method} | {size} | {s:,.1f} ± {se:,.1f} | {c:,.1f} ± {ce:,.1f} | {c / s:.1f}x | {alloc} |")
+        mark = "*" if method in rerun else ""
+        print(f"| {method}{mark} | {size} | {s:,.1f} ± {se:,.1f} | {c:,.1f} ± {ce:,.1f} | {c / s:.1f}x | {alloc} |")
     if exp_method:
         print()
         print("| function (n = 4096) | poly ns/op | jdk ns/op | jdk / poly |")
@@ -48,4 +55,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

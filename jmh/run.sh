@@ -5,13 +5,9 @@
 # JMH forks its benchmark JVMs from the same JDK; the benchmark classes add --add-modules jdk.incubator.vector.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-jdk=""
-for candidate in "${QUANTLANE_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/* "$HOME"/.jdks/* /opt/java/*; do
-  [ -n "$candidate" ] && [ -f "$candidate/release" ] || continue
-  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$candidate/release")
-  if [ -n "$major" ] && [ "$major" -ge 25 ]; then jdk=$candidate; break; fi
-done
-[ -n "$jdk" ] || { echo "jmh/run.sh: no JDK 25 or newer found; set QUANTLANE_JAVA_HOME" >&2; exit 1; }
+# shellcheck source=../scripts/jdk25.sh
+. "$root/scripts/jdk25.sh"
+jdk=$(find_jdk25) || { echo "jmh/run.sh: no JDK 25 or newer found; set QUANTLANE_JAVA_HOME" >&2; exit 1; }
 # Maven runs on the JDK 25 too: the jar tool that seals the module descriptor must read class version 69.
 (cd "$root" && JAVA_HOME="$jdk" mvn -q -B install -DskipTests)
 (cd "$root/jmh" && JAVA_HOME="$jdk" mvn -q -B package)

@@ -7,7 +7,7 @@ package io.quantlane.kernel;
  * @param path           "simd" or "scalar"
  * @param vectorBits     float vector width in use; 0 on the scalar path
  * @param maxVectorBits  the widest species this CPU and JVM offer (0 when the Vector API is absent)
- * @param implementation the implementation's own description (species, exp/tanh method)
+ * @param implementation the implementation's own description (species, exp method)
  * @param fma            whether the JVM reports hardware FMA ({@code -XX:+UseFMA})
  * @param reason         why this path was chosen, in one sentence
  */

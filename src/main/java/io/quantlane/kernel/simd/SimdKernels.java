@@ -83,7 +83,8 @@ public final class SimdKernels implements FloatKernels {
 
     @Override
     public String describe() {
-        return S + " (" + WIDTH_NOTE + "), exp: " + (VectorMath.JDK_MATH ? "VectorOperators.EXP" : "polynomial");
+        return S + " (" + WIDTH_NOTE + "), exp: "
+                + (VectorMath.JDK_MATH ? "VectorOperators.EXP (" + VectorMath.JDK_MATH_LIBRARY + ")" : "polynomial");
     }
 
     // ------------------------------------------------------------------ BLAS level 1
@@ -191,8 +192,8 @@ public final class SimdKernels implements FloatKernels {
     /** Max of a contiguous run, -Infinity when empty; masked-off tail lanes keep the running max. */
     private static float maxUnit(int n, MemorySegment x, long xOff) {
         long xb = xOff * Float.BYTES;
-        FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector a1 = a0;
+        FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector a0 = negInf, a1 = negInf;
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
             long xi = xb + (long) i * Float.BYTES;
@@ -201,7 +202,9 @@ public final class SimdKernels implements FloatKernels {
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = a0.lanewise(VectorOperators.MAX, fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m), m);
+            // Lanes past n become -Infinity by a blend, then a plain max.
+            FloatVector v = fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m);
+            a0 = a0.max(negInf.blend(v, m));
         }
         return a0.max(a1).reduceLanes(VectorOperators.MAX);
     }
@@ -598,7 +601,7 @@ public final class SimdKernels implements FloatKernels {
             FloatVector e = signed.abs();
             FloatVector big = e.broadcast(1f).div(e.add(1f));   // sigmoid(|z|)
             FloatVector tiny = e.mul(big);                         // sigmoid(-|z|)
-            VectorMask<Float> negative = signed.reinterpretAsInts().compare(VectorOperators.LT, 0).cast(S);
+            VectorMask<Float> negative = signed.compare(VectorOperators.LT, 0f);   // never +-0: see bceLoss
             FloatVector sPos = big.blend(tiny, negative);
             FloatVector sNeg = tiny.blend(big, negative);
             FloatVector wt = t.mul(posWeight);
