@@ -16,7 +16,7 @@ def main(paths):
     for index, path in enumerate(paths):
         for run in json.load(open(path)):
             runs.append(run)
-            if index > 0:
+            if index > 0 and run["benchmark"].rsplit(".", 2)[-2] == "KernelBench":
                 rerun.add(run["benchmark"].rsplit(".", 1)[-1])
     kernels = defaultdict(dict)
     exp_method = {}
