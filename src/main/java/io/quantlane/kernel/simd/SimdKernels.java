@@ -189,24 +189,27 @@ public final class SimdKernels implements FloatKernels {
         return maxUnit(n, x, xOff);
     }
 
-    /** Max of a contiguous run, -Infinity when empty; masked-off tail lanes keep the running max. */
+    /**
+     * Max of a contiguous run, -Infinity when empty. Whole vectors, then the last n % L elements in scalar
+     * code: the masked tail version allocated in some JIT runs (a vector max was left to the Java fallback).
+     */
     private static float maxUnit(int n, MemorySegment x, long xOff) {
         long xb = xOff * Float.BYTES;
-        FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector a0 = negInf, a1 = negInf;
+        FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a0;
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
             long xi = xb + (long) i * Float.BYTES;
             a0 = a0.max(fromMemorySegment(S, x, xi, NATIVE));
             a1 = a1.max(fromMemorySegment(S, x, xi + (long) L * Float.BYTES, NATIVE));
         }
-        for (; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            // Lanes past n become -Infinity by a blend, then a plain max.
-            FloatVector v = fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m);
-            a0 = a0.max(negInf.blend(v, m));
+        for (; i <= n - L; i += L) {
+            a0 = a0.max(fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
         }
-        return a0.max(a1).reduceLanes(VectorOperators.MAX);
+        float max = a0.max(a1).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, x.getAtIndex(F, xOff + i));
+        }
+        return max;
     }
 
     @Override
