@@ -42,10 +42,10 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
  */
 final class VectorMath {
 
-    /** Whether exp is the JDK's {@link VectorOperators#EXP} rather than our polynomial; see {@link #chooseJdkMath}. */
-    static final boolean JDK_MATH = chooseJdkMath();
     /** The JDK's vector math library found under {@code java.home/lib}, or null. */
     static final String JDK_MATH_LIBRARY = vectorMathLibrary();
+    /** Whether exp is the JDK's {@link VectorOperators#EXP} rather than our polynomial; see {@link #chooseJdkMath}. */
+    static final boolean JDK_MATH = chooseJdkMath();
 
     /**
      * {@code -Dquantlane.exp=jdk} or {@code poly} decides; otherwise (auto) the JDK's exp is used when the JDK
@@ -62,7 +62,7 @@ final class VectorMath {
         if (mode.equalsIgnoreCase("poly")) {
             return false;
         }
-        return vectorMathLibrary() != null;
+        return JDK_MATH_LIBRARY != null;
     }
 
     private static String vectorMathLibrary() {
