@@ -79,6 +79,19 @@ public interface FloatKernels {
     void gemvT(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x, long xOff, int incX,
                float beta, MemorySegment y, long yOff, int incY);
 
+    // ---------------------------------------------------------------- BLAS level 3
+
+    /**
+     * General matrix multiply with CBLAS row-major semantics: {@code C = alpha * op(A) * op(B) + beta * C},
+     * op(A) is {@code m x k}, op(B) is {@code k x n}, C is {@code m x n}. op(X) is X, or X transposed when the
+     * flag is set: A is stored {@code m x k} (lda &ge; k), or {@code k x m} (lda &ge; m) when {@code transA};
+     * B is stored {@code k x n} (ldb &ge; n), or {@code n x k} (ldb &ge; k) when {@code transB}; ldc &ge; n.
+     * beta = 0: C is not read (it may hold NaN). alpha = 0 or k = 0: C = beta * C and A, B are not read.
+     * C must not overlap A or B.
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff, int lda,
+               MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc);
+
     // ---------------------------------------------------------------- bias
 
     /** {@code A[i][j] += bias[j]} for every row i of the {@code rows x cols} matrix A. bias must not overlap A. */

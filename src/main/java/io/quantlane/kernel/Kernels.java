@@ -155,6 +155,27 @@ public final class Kernels {
         Args.noOverlap("y", y, yOff, ySpan, incY, "x", x, xOff, Args.vectorSpan(xLen, incX), incX, false);
     }
 
+    // ---------------------------------------------------------------- BLAS level 3
+
+    /** @see FloatKernels#sgemm */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a,
+                             long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta,
+                             MemorySegment c, long cOff, int ldc) {
+        Args.size("m", m);
+        Args.size("n", n);
+        Args.size("k", k);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        Args.matrix("a", a, aOff, aRows, aCols, lda, "lda");
+        Args.matrix("b", b, bOff, bRows, bCols, ldb, "ldb");
+        Args.matrix("c", c, cOff, m, n, ldc, "ldc");
+        Args.writable("c", c);
+        long cSpan = Args.matrixSpan(m, n, ldc);
+        Args.noOverlap("c", c, cOff, cSpan, ldc, "a", a, aOff, Args.matrixSpan(aRows, aCols, lda), lda, false);
+        Args.noOverlap("c", c, cOff, cSpan, ldc, "b", b, bOff, Args.matrixSpan(bRows, bCols, ldb), ldb, false);
+        IMPL.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     // ---------------------------------------------------------------- bias
 
     /** @see FloatKernels#addBias */

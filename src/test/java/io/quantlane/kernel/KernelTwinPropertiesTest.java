@@ -282,6 +282,51 @@ class KernelTwinPropertiesTest {
         return Arbitraries.of(0f, 1f, -1f, 0.5f, 2.5f, -3f);
     }
 
+    @Property(tries = 150)
+    void sgemm(@ForAll("gemmDims") int m, @ForAll("gemmDims") int n, @ForAll("gemmDims") int k,
+               @ForAll boolean transA, @ForAll boolean transB, @ForAll("coefficients") float alpha,
+               @ForAll("coefficients") float beta, @ForAll("pads") int pad, @ForAll boolean heap, @ForAll long seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            Random rnd = new Random(seed);
+            int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
+            int lda = Math.max(1, aCols + pad), ldb = Math.max(1, bCols + pad), ldc = Math.max(1, n + pad);
+            Buf a = Buf.random(arena, heap, Buf.matrixSize(1, aRows, aCols, lda), rnd, 1f);
+            Buf b = Buf.random(arena, heap, Buf.matrixSize(2, bRows, bCols, ldb), rnd, 1f);
+            float[] cInit = new float[Math.toIntExact(Buf.matrixSize(3, m, n, ldc))];
+            for (int i = 0; i < cInit.length; i++) {
+                cInit[i] = beta == 0f ? Float.NaN : rnd.nextFloat() * 2 - 1;   // beta = 0 must not read C
+            }
+            Buf c = Buf.of(arena, heap, cInit), c2 = c.copy(arena);
+            Kernels.sgemm(transA, transB, m, n, k, alpha, a.seg, 1, lda, b.seg, 2, ldb, beta, c.seg, 3, ldc);
+            TWIN.sgemm(transA, transB, m, n, k, alpha, a.seg, 1, lda, b.seg, 2, ldb, beta, c2.seg, 3, ldc);
+            Tolerance tol = Tolerance.reduction(k, 8);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double mag = beta == 0f ? 0 : Math.abs(beta * cInit[3 + i * ldc + j]);
+                    for (int p = 0; p < k; p++) {
+                        float aip = a.get(1 + (transA ? (long) p * lda + i : (long) i * lda + p));
+                        float bpj = b.get(2 + (transB ? (long) j * ldb + p : (long) p * ldb + j));
+                        mag += Math.abs((double) alpha * aip * bpj);
+                    }
+                    long idx = 3 + (long) i * ldc + j;
+                    tol.assertClose("C[" + i + "][" + j + "] (" + m + "x" + n + "x" + k + ")", c.get(idx), c2.get(idx), mag);
+                }
+            }
+            c.assertUnchangedExcept("c", Buf.inMatrix(3, m, n, ldc));
+        }
+    }
+
+    @Provide
+    static Arbitrary<Integer> gemmDims() {
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 33, 37, 64, 97)),
+                Tuple.of(1, Arbitraries.integers().between(0, 120)));
+    }
+
+    @Provide
+    static Arbitrary<Integer> pads() {
+        return Arbitraries.of(0, 0, 1, 5);
+    }
+
     // ------------------------------------------------------------------ bias
 
     @Property

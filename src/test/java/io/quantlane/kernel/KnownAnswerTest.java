@@ -77,6 +77,27 @@ class KnownAnswerTest {
     }
 
     @Test
+    void sgemmAllFourTranspositions() {
+        // A = [[1 2] [3 4]], B = [[5 6] [7 8]]: AB = [[19 22] [43 50]], A^T B = [[26 30] [38 44]],
+        // A B^T = [[17 23] [39 53]], A^T B^T = [[23 31] [34 46]].
+        MemorySegment a = seg(1, 2, 3, 4), b = seg(5, 6, 7, 8);
+        float[][] want = {{19, 22, 43, 50}, {26, 30, 38, 44}, {17, 23, 39, 53}, {23, 31, 34, 46}};
+        for (int t = 0; t < 4; t++) {
+            float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+            Kernels.sgemm((t & 1) != 0, (t & 2) != 0, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, seg(c), 0, 2);
+            int index = ((t & 1) != 0 ? 1 : 0) + ((t & 2) != 0 ? 2 : 0);
+            assertArrayEquals(want[index], c, "transA " + ((t & 1) != 0) + ", transB " + ((t & 2) != 0)
+                    + "; beta = 0 ignores the NaN in C");
+        }
+        float[] c = {1, 1, 1, 1};
+        Kernels.sgemm(false, false, 2, 2, 2, 2f, a, 0, 2, b, 0, 2, 1f, seg(c), 0, 2);
+        assertArrayEquals(new float[] {39, 45, 87, 101}, c, "2 AB + C");
+        float[] untouchedByNaN = {3, 4, 5, 6};
+        Kernels.sgemm(false, false, 2, 2, 2, 0f, seg(Float.NaN, 0, 0, 0), 0, 2, b, 0, 2, 2f, seg(untouchedByNaN), 0, 2);
+        assertArrayEquals(new float[] {6, 8, 10, 12}, untouchedByNaN, "alpha = 0: A is not read, C = beta C");
+    }
+
+    @Test
     void biasAndColumnSums() {
         float[] a = {1, 2, 3, 4};
         Kernels.addBias(2, 2, seg(a), 0, 2, seg(10, 20), 0);

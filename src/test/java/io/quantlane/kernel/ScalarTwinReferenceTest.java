@@ -82,6 +82,27 @@ class ScalarTwinReferenceTest {
         }
     }
 
+    @Property(tries = 40)
+    void sgemmAgainstDouble(@ForAll("sizes") int k, @ForAll boolean transA, @ForAll boolean transB, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        int m = 1 + rnd.nextInt(5), n = 1 + rnd.nextInt(5);
+        k = Math.min(k, 700);
+        float[] a = random(rnd, m * k, 1), b = random(rnd, k * n, 1), c = new float[m * n];
+        int lda = transA ? m : Math.max(1, k), ldb = transB ? Math.max(1, k) : n;
+        TWIN.sgemm(transA, transB, m, n, k, 1f, seg(a), 0, lda, seg(b), 0, ldb, 0f, seg(c), 0, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double ref = 0, mag = 0;
+                for (int p = 0; p < k; p++) {
+                    double term = (double) (transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]);
+                    ref += term;
+                    mag += Math.abs(term);
+                }
+                Tolerance.reduction(k, 2).assertClose("C[" + i + "][" + j + "]", c[i * n + j], ref, mag);
+            }
+        }
+    }
+
     @Property(tries = 60)
     void transcendentals(@ForAll("sizes") int n, @ForAll long seed) {
         Random rnd = new Random(seed);

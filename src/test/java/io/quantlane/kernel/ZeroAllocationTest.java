@@ -42,6 +42,12 @@ class ZeroAllocationTest {
             return () -> Kernels.gemv(o.rows, o.cols, 1f, o.x, 0, o.cols, o.y, 0, 1, 0f, o.z, 0, 1); });
         k.put("gemvT", n -> { Ops o = ops(arena, n);
             return () -> Kernels.gemvT(o.rows, o.cols, 1f, o.x, 0, o.cols, o.y, 0, 1, 0.5f, o.z, 0, 1); });
+        k.put("sgemm", n -> { Ops o = ops(arena, n);
+            int side = (int) Math.sqrt(n);
+            return () -> Kernels.sgemm(false, false, side, side, side, 1f, o.x, 0, side, o.y, 0, side, 0.5f, o.z, 0, side); });
+        k.put("sgemmBt", n -> { Ops o = ops(arena, n);
+            int side = (int) Math.sqrt(n);
+            return () -> Kernels.sgemm(false, true, side, side, side, 1f, o.x, 0, side, o.y, 0, side, 0f, o.z, 0, side); });
         k.put("addBias", n -> { Ops o = ops(arena, n); return () -> Kernels.addBias(o.rows, o.cols, o.z, 0, o.cols, o.y, 0); });
         k.put("colSums", n -> { Ops o = ops(arena, n); return () -> Kernels.colSums(o.rows, o.cols, o.x, 0, o.cols, 1f, o.z, 0); });
         k.put("relu", n -> { Ops o = ops(arena, n); return () -> Kernels.relu(n, o.x, 0, o.z, 0); });

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Each SIMD kernel against its scalar twin, side by side in one run: {@code impl} selects the
  * implementation (each parameter combination runs in its own forks, so every call site is monomorphic).
- * {@code size} is the element count; GEMV uses a sqrt(size) x sqrt(size) matrix, softmax one row of size.
+ * {@code size} is the element count; GEMV and SGEMM use sqrt(size) x sqrt(size) matrices, softmax one row of size.
  *
  * <p>Calls go to the implementation directly, past the facade's argument checks, so the ratio is kernel to
  * kernel. Operands are 64-byte aligned native memory allocated once per trial.
@@ -124,6 +124,12 @@ public class KernelBench {
     @Benchmark
     public void gemvT() {
         k.gemvT(side, side, 1f, x, 0, side, y, 0, 1, 0f, z, 0, 1);
+    }
+
+    /** sqrt(size)-square SGEMM, C = A B: the first, unblocked version (the GEMM issue brings packing). */
+    @Benchmark
+    public void sgemm() {
+        k.sgemm(false, false, side, side, side, 1f, x, 0, side, y, 0, side, 0f, z, 0, side);
     }
 
     @Benchmark

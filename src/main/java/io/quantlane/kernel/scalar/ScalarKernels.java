@@ -129,6 +129,25 @@ public final class ScalarKernels implements FloatKernels {
     }
 
     @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
+                      int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long cij = cOff + (long) i * ldc + j;
+                float acc = 0f;
+                if (alpha != 0f) {
+                    for (int p = 0; p < k; p++) {
+                        float aip = transA ? get(a, aOff + (long) p * lda + i) : get(a, aOff + (long) i * lda + p);
+                        float bpj = transB ? get(b, bOff + (long) j * ldb + p) : get(b, bOff + (long) p * ldb + j);
+                        acc += aip * bpj;
+                    }
+                }
+                set(c, cij, beta == 0f ? alpha * acc : alpha * acc + beta * get(c, cij));
+            }
+        }
+    }
+
+    @Override
     public void addBias(int rows, int cols, MemorySegment a, long aOff, int lda, MemorySegment bias, long biasOff) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {

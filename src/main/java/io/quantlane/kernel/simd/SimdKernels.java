@@ -383,6 +383,46 @@ public final class SimdKernels implements FloatKernels {
         }
     }
 
+    // ------------------------------------------------------------------ BLAS level 3
+
+    /**
+     * A first SGEMM, correct for every shape but not yet blocked for the caches: each row of C is scaled by
+     * beta, then receives alpha a_ip B_p for every p (an axpy per element of A), which keeps C's row in
+     * registers' reach and streams B. A B-transposed product is a grid of dot products. A product with both
+     * operands transposed runs the scalar twin. The packed, register-tiled kernel replaces this (GEMM issue).
+     */
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
+                      int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+        if (transA && transB) {
+            SCALAR.sgemm(true, true, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            long ci = cOff + (long) i * ldc;
+            if (transB) {
+                for (int j = 0; j < n; j++) {
+                    float acc = alpha == 0f ? 0f : alpha * dotUnit(k, a, aOff + (long) i * lda, b, bOff + (long) j * ldb);
+                    float prior = beta == 0f ? 0f : beta * c.getAtIndex(F, ci + j);
+                    c.setAtIndex(F, ci + j, acc + prior);
+                }
+                continue;
+            }
+            if (beta == 0f) {
+                fillZero(n, c, ci);
+            } else if (beta != 1f) {
+                scal(n, beta, c, ci, 1);
+            }
+            if (alpha == 0f) {
+                continue;
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a.getAtIndex(F, aOff + (long) p * lda + i) : a.getAtIndex(F, aOff + (long) i * lda + p);
+                axpy(n, alpha * aip, b, bOff + (long) p * ldb, 1, c, ci, 1);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ bias
 
     @Override
