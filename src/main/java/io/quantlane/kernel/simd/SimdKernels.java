@@ -19,19 +19,21 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
  * The Vector API kernels. The only package that imports {@code jdk.incubator.vector}; loaded reflectively by
  * {@code KernelProvider} so the library links without the module.
  *
- * <p>Loop shapes. Light kernels (BLAS-1, element-wise arithmetic) run a body over whole vectors, then one
- * masked vector for the tail; AVX-512 and AVX2 have masked loads and stores, so the tail runs the same lane
- * code as the body and results do not depend on where an element falls. Reductions keep four independent
- * accumulators: one FMA chain would stall on FMA latency (4 cycles) while the core can issue two per cycle.
- * The exp-based kernels run the masked loops of {@link VectorMath}.
+ * <p>Loop shapes. Most kernels run a body over whole vectors and then the tail: one masked vector (axpy,
+ * scal, sum, dot, activations, losses; AVX-512 and AVX2 have masked loads and stores, so the tail runs the
+ * same lane code as the body), or the scalar twin for the last n % L elements where the body is long (add,
+ * mul, fma, the optimizers, gemv's four-row blocks, max). Reductions keep four independent accumulators: one
+ * FMA chain would stall on FMA latency (4 cycles) while the core can issue two per cycle. The exp-based
+ * kernels run the masked loops of {@link VectorMath}.
  *
- * <p>One rule shapes the code: a {@link FloatVector} never crosses a call to a method of ours. The JDK's
- * Vector API methods are force-inlined; ours are inlined only while C2's budget lasts, and a vector passed
- * through a call that was not inlined is boxed on the heap. Hence loads and stores are written as
- * {@code fromMemorySegment} / {@code intoMemorySegment} in place, and helpers take and return only segments
- * and scalars. The optimizers hand their last n % L elements to the scalar twin instead of masking: their
- * bodies are long enough that a masked single loop overflowed C1's register allocator, which stalls tiered
- * compilation of the whole method.
+ * <p>Two rules about the JIT shape the code. First, a {@link FloatVector} never crosses a call to a method of
+ * ours: the JDK's Vector API methods are force-inlined, ours are inlined only while C2's budget lasts, and a
+ * vector passed through a call that was not inlined is boxed on the heap. Hence loads and stores are written
+ * as {@code fromMemorySegment} / {@code intoMemorySegment} in place, and helpers take and return only
+ * segments and scalars. Second, no method carries much masked vector code: C1 compiles every method before
+ * C2 does, a large one made it fail ("out of virtual registers"), and after that failure HotSpot left the
+ * method in its first, unprofiled C1 code for good, boxing every vector. That is why the longer bodies end in
+ * scalar tails and gemv works in four-row blocks of its own method.
  *
  * <p>Strided (non-unit increment) operands take the scalar twin: gathers cost more than they save here.
  * The species is {@link FloatVector#SPECIES_PREFERRED} unless {@code -Dquantlane.vectorBits} pins 128, 256
