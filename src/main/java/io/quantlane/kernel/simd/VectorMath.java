@@ -25,7 +25,7 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
  * methods: their only calls are the JDK's force-inlined Vector API methods, their arguments are segments and
  * scalars, and the exp polynomial appears once per loop. The loops are kept apart rather than merged behind
  * a switch because one method holding all of them overflowed C1's register allocator at 128-bit width,
- * which left it uncompiled by either compiler.
+ * which left it in unprofiled C1 code for good (boxing every vector).
  *
  * <h2>exp</h2>
  * exp(a) = 2^n e^r with n = round(a / ln 2), r = a - n ln 2 in [-ln2/2, ln2/2] (ln 2 split in two, Cody and
