@@ -388,10 +388,11 @@ public final class SimdKernels implements FloatKernels {
     // ------------------------------------------------------------------ BLAS level 3
 
     /**
-     * A first SGEMM, correct for every shape but not yet blocked for the caches: each row of C is scaled by
-     * beta, then receives alpha a_ip B_p for every p (an axpy per element of A), which keeps C's row in
-     * registers' reach and streams B. A B-transposed product is a grid of dot products. A product with both
-     * operands transposed runs the scalar twin. The packed, register-tiled kernel replaces this (GEMM issue).
+     * A first SGEMM, not yet packed or blocked for the caches. Without transposed B, C is covered by tiles of
+     * 4 rows x 2 vectors: eight accumulators in registers, each step of k loading two vectors of B and four
+     * scalars of A for eight FMAs. Rows and columns the tiles do not cover take a row-at-a-time axpy path. A
+     * B-transposed product is a grid of dot products; with both operands transposed the scalar twin runs.
+     * The packed, register-tiled kernel of the GEMM issue replaces this.
      */
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
@@ -400,27 +401,102 @@ public final class SimdKernels implements FloatKernels {
             SCALAR.sgemm(true, true, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        for (int i = 0; i < m; i++) {
-            long ci = cOff + (long) i * ldc;
-            if (transB) {
+        if (transB) {
+            for (int i = 0; i < m; i++) {
+                long ci = cOff + (long) i * ldc;
                 for (int j = 0; j < n; j++) {
                     float acc = alpha == 0f ? 0f : alpha * dotUnit(k, a, aOff + (long) i * lda, b, bOff + (long) j * ldb);
                     float prior = beta == 0f ? 0f : beta * c.getAtIndex(F, ci + j);
                     c.setAtIndex(F, ci + j, acc + prior);
                 }
-                continue;
             }
+            return;
+        }
+        int tiledCols = n - n % (2 * L);
+        int tiledRows = 0;
+        if (alpha != 0f && k > 0 && tiledCols > 0) {
+            tiledRows = m - m % 4;
+            for (int i = 0; i < tiledRows; i += 4) {
+                for (int j = 0; j < tiledCols; j += 2 * L) {
+                    sgemmTile(transA, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, i, j);
+                }
+            }
+        }
+        sgemmRows(transA, 0, tiledRows, tiledCols, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        sgemmRows(transA, tiledRows, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** C[i..i+4) x [j..j+2L) = alpha op(A) B + beta C, accumulated in eight registers over all of k. */
+    private static void sgemmTile(boolean transA, int k, float alpha, MemorySegment a, long aOff, int lda,
+                                  MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc,
+                                  int i, int j) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long rowStep = transA ? 1 : lda;                 // distance between A's rows i, i+1 in op(A)
+        long colStep = transA ? lda : 1;                 // distance between op(A)'s columns p, p+1
+        long a0 = aOff + (long) i * rowStep;
+        long second = (long) L * Float.BYTES;
+        for (int p = 0; p < k; p++) {
+            long bp = (bOff + (long) p * ldb + j) * Float.BYTES;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = fromMemorySegment(S, b, bp + second, NATIVE);
+            long ap = a0 + p * colStep;
+            FloatVector x0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
+            FloatVector x1 = FloatVector.broadcast(S, a.getAtIndex(F, ap + rowStep));
+            FloatVector x2 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 2 * rowStep));
+            FloatVector x3 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 3 * rowStep));
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            c10 = b0.fma(x1, c10);
+            c11 = b1.fma(x1, c11);
+            c20 = b0.fma(x2, c20);
+            c21 = b1.fma(x2, c21);
+            c30 = b0.fma(x3, c30);
+            c31 = b1.fma(x3, c31);
+        }
+        long r0 = (cOff + (long) i * ldc + j) * Float.BYTES, rowBytes = (long) ldc * Float.BYTES;
+        FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
+        boolean readC = beta != 0f;
+        long r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+        // C = alpha acc (+ beta C): written out per register, since a helper taking a vector would box it.
+        (readC ? c00.mul(al).add(fromMemorySegment(S, c, r0, NATIVE).mul(be)) : c00.mul(al)).intoMemorySegment(c, r0, NATIVE);
+        (readC ? c01.mul(al).add(fromMemorySegment(S, c, r0 + second, NATIVE).mul(be)) : c01.mul(al))
+                .intoMemorySegment(c, r0 + second, NATIVE);
+        (readC ? c10.mul(al).add(fromMemorySegment(S, c, r1, NATIVE).mul(be)) : c10.mul(al)).intoMemorySegment(c, r1, NATIVE);
+        (readC ? c11.mul(al).add(fromMemorySegment(S, c, r1 + second, NATIVE).mul(be)) : c11.mul(al))
+                .intoMemorySegment(c, r1 + second, NATIVE);
+        (readC ? c20.mul(al).add(fromMemorySegment(S, c, r2, NATIVE).mul(be)) : c20.mul(al)).intoMemorySegment(c, r2, NATIVE);
+        (readC ? c21.mul(al).add(fromMemorySegment(S, c, r2 + second, NATIVE).mul(be)) : c21.mul(al))
+                .intoMemorySegment(c, r2 + second, NATIVE);
+        (readC ? c30.mul(al).add(fromMemorySegment(S, c, r3, NATIVE).mul(be)) : c30.mul(al)).intoMemorySegment(c, r3, NATIVE);
+        (readC ? c31.mul(al).add(fromMemorySegment(S, c, r3 + second, NATIVE).mul(be)) : c31.mul(al))
+                .intoMemorySegment(c, r3 + second, NATIVE);
+    }
+
+    /**
+     * Rows [rowStart, rowEnd) and columns [colStart, colEnd) of C: each row scaled by beta (zeroed, unread,
+     * when beta = 0), then alpha a_ip B_p[colStart, colEnd) added for every p.
+     */
+    private void sgemmRows(boolean transA, int rowStart, int rowEnd, int colStart, int colEnd, int k, float alpha,
+                           MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta,
+                           MemorySegment c, long cOff, int ldc) {
+        int width = colEnd - colStart;
+        if (width <= 0) {
+            return;
+        }
+        for (int i = rowStart; i < rowEnd; i++) {
+            long ci = cOff + (long) i * ldc + colStart;
             if (beta == 0f) {
-                fillZero(n, c, ci);
+                fillZero(width, c, ci);
             } else if (beta != 1f) {
-                scal(n, beta, c, ci, 1);
+                scal(width, beta, c, ci, 1);
             }
             if (alpha == 0f) {
                 continue;
             }
             for (int p = 0; p < k; p++) {
                 float aip = transA ? a.getAtIndex(F, aOff + (long) p * lda + i) : a.getAtIndex(F, aOff + (long) i * lda + p);
-                axpy(n, alpha * aip, b, bOff + (long) p * ldb, 1, c, ci, 1);
+                axpy(width, alpha * aip, b, bOff + (long) p * ldb + colStart, 1, c, ci, 1);
             }
         }
     }
