@@ -157,12 +157,9 @@ public final class Matrix {
 
     /** Sets every element to {@code value}. */
     public Matrix fill(float value) {
-        if (isContiguous()) {
-            long bytes = size() * Float.BYTES;
-            if (value == 0f && Float.floatToRawIntBits(value) == 0) {
-                segment.asSlice(offset * Float.BYTES, bytes).fill((byte) 0);
-                return this;
-            }
+        if (isContiguous() && Float.floatToRawIntBits(value) == 0) {   // +0.0: all-zero bytes
+            segment.asSlice(offset * Float.BYTES, size() * Float.BYTES).fill((byte) 0);
+            return this;
         }
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {

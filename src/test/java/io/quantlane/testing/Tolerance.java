@@ -30,10 +30,6 @@ public record Tolerance(double rtol, double atol) {
         return new Tolerance((n + extraUlps) * EPS, Float.MIN_NORMAL);
     }
 
-    public Tolerance withAtol(double newAtol) {
-        return new Tolerance(rtol, newAtol);
-    }
-
     /** Whether got is within tolerance of ref, errors proportional to max(|ref|, scale). */
     public boolean accepts(double got, double ref, double scale) {
         if (Double.isNaN(ref) || Double.isNaN(got)) {

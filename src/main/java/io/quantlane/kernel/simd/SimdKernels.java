@@ -3,7 +3,6 @@ package io.quantlane.kernel.simd;
 import io.quantlane.kernel.FloatKernels;
 import io.quantlane.kernel.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -405,9 +404,8 @@ public final class SimdKernels implements FloatKernels {
             for (int i = 0; i < m; i++) {
                 long ci = cOff + (long) i * ldc;
                 for (int j = 0; j < n; j++) {
-                    float acc = alpha == 0f ? 0f : alpha * dotUnit(k, a, aOff + (long) i * lda, b, bOff + (long) j * ldb);
-                    float prior = beta == 0f ? 0f : beta * c.getAtIndex(F, ci + j);
-                    c.setAtIndex(F, ci + j, acc + prior);
+                    float dot = alpha == 0f ? 0f : dotUnit(k, a, aOff + (long) i * lda, b, bOff + (long) j * ldb);
+                    storeGemv(alpha, dot, beta, c, ci + j);
                 }
             }
             return;
