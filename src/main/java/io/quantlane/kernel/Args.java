@@ -31,6 +31,17 @@ final class Args {
         }
     }
 
+    /** A thread that never runs: a segment it may access is one any thread may access. */
+    private static final Thread SOME_OTHER_THREAD = new Thread(() -> { }, "quantlane-args-probe");
+
+    /** For a threaded call: worker threads must be able to read and write the segment. */
+    static void shareable(String name, MemorySegment s, String parName) {
+        if (!s.isAccessibleBy(SOME_OTHER_THREAD)) {
+            throw new IllegalArgumentException(name + ": a segment confined to one thread cannot be shared with the "
+                    + "threads of " + parName + "; allocate it from Arena.ofShared(), Arena.ofAuto() or Arena.global()");
+        }
+    }
+
     /** The segment can be written. */
     static void writable(String name, MemorySegment s) {
         if (s.isReadOnly()) {
@@ -60,8 +71,13 @@ final class Args {
         vector(name, s, off, n, 1);
     }
 
-    /** A row-major {@code rows x cols} matrix with leading dimension {@code ld}, inside a live segment. */
+    /** A row-major {@code rows x cols} float matrix with leading dimension {@code ld}, inside a live segment. */
     static void matrix(String name, MemorySegment s, long off, int rows, int cols, int ld, String ldName) {
+        matrix(name, s, off, rows, cols, ld, ldName, Float.BYTES);
+    }
+
+    /** The same for elements of {@code bytes} bytes (8 for the float64 kernels). */
+    static void matrix(String name, MemorySegment s, long off, int rows, int cols, int ld, String ldName, int bytes) {
         live(name, s);
         if (off < 0) {
             throw new IllegalArgumentException(name + "Off: expected >= 0, got " + off);
@@ -70,11 +86,12 @@ final class Args {
             throw new IllegalArgumentException(ldName + ": expected >= max(1, cols) = " + Math.max(1, cols)
                     + ", got " + ld);
         }
-        long capacity = s.byteSize() / Float.BYTES;
+        long capacity = s.byteSize() / bytes;
         long span = matrixSpan(rows, cols, ld);
         if (off > capacity || span > capacity - off) {
             throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix with " + ldName + " " + ld
-                    + " from " + name + "Off = " + off + " needs " + (off + span) + " floats, the segment holds " + capacity);
+                    + " from " + name + "Off = " + off + " needs " + (off + span) + (bytes == Float.BYTES ? " floats" : " doubles")
+                    + ", the segment holds " + capacity);
         }
     }
 
@@ -92,13 +109,20 @@ final class Args {
      */
     static void noOverlap(String outName, MemorySegment out, long outOff, long outSpan, long outStride,
                           String inName, MemorySegment in, long inOff, long inSpan, long inStride, boolean exactOk) {
+        noOverlap(outName, out, outOff, outSpan, outStride, inName, in, inOff, inSpan, inStride, exactOk, Float.BYTES);
+    }
+
+    /** The same for elements of {@code bytes} bytes. */
+    static void noOverlap(String outName, MemorySegment out, long outOff, long outSpan, long outStride,
+                          String inName, MemorySegment in, long inOff, long inSpan, long inStride, boolean exactOk,
+                          int bytes) {
         if (outSpan == 0 || inSpan == 0 || !sameMemory(out, in)) {
             return;
         }
-        long o0 = out.address() + outOff * Float.BYTES;
-        long o1 = o0 + outSpan * Float.BYTES;
-        long i0 = in.address() + inOff * Float.BYTES;
-        long i1 = i0 + inSpan * Float.BYTES;
+        long o0 = out.address() + outOff * bytes;
+        long o1 = o0 + outSpan * bytes;
+        long i0 = in.address() + inOff * bytes;
+        long i1 = i0 + inSpan * bytes;
         if (o0 >= i1 || i0 >= o1) {
             return;
         }

@@ -3,7 +3,7 @@ package io.quantlane.kernel;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The contract of every float32 kernel. Two implementations exist: the plain-Java scalar twin
+ * The contract of every kernel: float32, and one float64 product ({@link #dgemm dgemm}). Two implementations exist: the plain-Java scalar twin
  * ({@code io.quantlane.kernel.scalar.ScalarKernels}, the obvious truth) and the Vector API one
  * ({@code io.quantlane.kernel.simd.SimdKernels}). Users call them through {@link Kernels}, which checks
  * every argument and then dispatches to the implementation the {@link KernelProvider} chose.
@@ -88,9 +88,34 @@ public interface FloatKernels {
      * B is stored {@code k x n} (ldb &ge; n), or {@code n x k} (ldb &ge; k) when {@code transB}; ldc &ge; n.
      * beta = 0: C is not read (it may hold NaN). alpha = 0 or k = 0: C = beta * C and A, B are not read.
      * C must not overlap A or B.
+     *
+     * <p>{@code par} may split the call over threads ({@link Parallel}); the result is bit-identical to the
+     * call with {@link Parallel#CALLER}. Per element, the sum over k may be grouped in blocks (the SIMD
+     * kernel sums KC terms in registers, then adds them to C), so it can differ from the scalar twin's plain
+     * loop by rounding.
      */
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff, int lda,
-               MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc);
+               MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc, Parallel par);
+
+    /** {@link #sgemm(boolean, boolean, int, int, int, float, MemorySegment, long, int, MemorySegment, long, int, float, MemorySegment, long, int, Parallel) sgemm} on the caller's thread. */
+    default void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
+                       int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.CALLER);
+    }
+
+    /**
+     * {@link #sgemm sgemm} in float64: the same contract with every operand an array of doubles (native byte
+     * order) and offsets, leading dimensions counted in doubles. The only float64 kernel: finance users ask
+     * for double-precision products; everything else in the library is float32.
+     */
+    void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff, int lda,
+               MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc, Parallel par);
+
+    /** {@link #dgemm dgemm} on the caller's thread. */
+    default void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
+                       int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc) {
+        dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.CALLER);
+    }
 
     // ---------------------------------------------------------------- bias
 

@@ -161,19 +161,55 @@ public final class Kernels {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a,
                              long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta,
                              MemorySegment c, long cOff, int ldc) {
+        sgemm(Parallel.CALLER, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** sgemm split over the threads of {@code par}; bit-identical to the single-threaded call. @see FloatKernels#sgemm */
+    public static void sgemm(Parallel par, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta,
+                             MemorySegment c, long cOff, int ldc) {
+        checkGemm(par, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Float.BYTES);
+        IMPL.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, par);
+    }
+
+    /** @see FloatKernels#dgemm */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a,
+                             long aOff, int lda, MemorySegment b, long bOff, int ldb, double beta,
+                             MemorySegment c, long cOff, int ldc) {
+        dgemm(Parallel.CALLER, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** dgemm split over the threads of {@code par}; bit-identical to the single-threaded call. @see FloatKernels#dgemm */
+    public static void dgemm(Parallel par, boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, double beta,
+                             MemorySegment c, long cOff, int ldc) {
+        checkGemm(par, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Double.BYTES);
+        IMPL.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, par);
+    }
+
+    private static void checkGemm(Parallel par, boolean transA, boolean transB, int m, int n, int k,
+                                  MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                                  MemorySegment c, long cOff, int ldc, int bytes) {
+        if (par == null) {
+            throw new NullPointerException("par: expected a Parallel (Parallel.CALLER for the caller's thread), got null");
+        }
         Args.size("m", m);
         Args.size("n", n);
         Args.size("k", k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
-        Args.matrix("a", a, aOff, aRows, aCols, lda, "lda");
-        Args.matrix("b", b, bOff, bRows, bCols, ldb, "ldb");
-        Args.matrix("c", c, cOff, m, n, ldc, "ldc");
+        Args.matrix("a", a, aOff, aRows, aCols, lda, "lda", bytes);
+        Args.matrix("b", b, bOff, bRows, bCols, ldb, "ldb", bytes);
+        Args.matrix("c", c, cOff, m, n, ldc, "ldc", bytes);
         Args.writable("c", c);
         long cSpan = Args.matrixSpan(m, n, ldc);
-        Args.noOverlap("c", c, cOff, cSpan, ldc, "a", a, aOff, Args.matrixSpan(aRows, aCols, lda), lda, false);
-        Args.noOverlap("c", c, cOff, cSpan, ldc, "b", b, bOff, Args.matrixSpan(bRows, bCols, ldb), ldb, false);
-        IMPL.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        Args.noOverlap("c", c, cOff, cSpan, ldc, "a", a, aOff, Args.matrixSpan(aRows, aCols, lda), lda, false, bytes);
+        Args.noOverlap("c", c, cOff, cSpan, ldc, "b", b, bOff, Args.matrixSpan(bRows, bCols, ldb), ldb, false, bytes);
+        if (par.threads() > 1) {
+            Args.shareable("a", a, "par");
+            Args.shareable("b", b, "par");
+            Args.shareable("c", c, "par");
+        }
     }
 
     // ---------------------------------------------------------------- bias

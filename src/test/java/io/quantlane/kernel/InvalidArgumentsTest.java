@@ -32,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class InvalidArgumentsTest {
 
+    /** A threaded Parallel whose executor never runs anything (the checks must reject before any work). */
+    private static final Parallel TWO_THREADS = Parallel.on(r -> { }, 2);
+
     /** Floats in every baseline segment: room for 3 x 3 matrices and 3-vectors with margin. */
     private static final int SEGMENT_FLOATS = 64;
 
@@ -46,7 +49,7 @@ class InvalidArgumentsTest {
         return out;
     }
 
-    enum Kind { SIZE, INC, LD, STEP, OFFSET, SEGMENT, FLOAT, BOOL }
+    enum Kind { SIZE, INC, LD, STEP, OFFSET, SEGMENT, FLOAT, DOUBLE, BOOL, PARALLEL }
 
     static Kind kind(Parameter p) {
         Class<?> t = p.getType();
@@ -57,6 +60,10 @@ class InvalidArgumentsTest {
             return Kind.OFFSET;
         } else if (t == float.class) {
             return Kind.FLOAT;
+        } else if (t == double.class) {
+            return Kind.DOUBLE;
+        } else if (t == Parallel.class) {
+            return Kind.PARALLEL;
         } else if (t == boolean.class) {
             return Kind.BOOL;
         } else if (name.startsWith("inc")) {
@@ -80,6 +87,8 @@ class InvalidArgumentsTest {
                 case OFFSET -> 0L;
                 case SEGMENT -> arena.allocate(SEGMENT_FLOATS * Float.BYTES, 64);
                 case BOOL -> false;
+                case DOUBLE -> 1.0;
+                case PARALLEL -> Parallel.CALLER;
                 case FLOAT -> switch (ps[i].getName()) {
                     case "lr" -> 0.01f;
                     case "momentum", "beta1" -> 0.9f;
@@ -112,7 +121,13 @@ class InvalidArgumentsTest {
                 yield bad;
             }
             case FLOAT -> VALIDATED_FLOATS.contains(p.getName()) ? List.of(Float.NaN, Float.POSITIVE_INFINITY) : List.of();
-            case BOOL -> List.of();
+            case BOOL, DOUBLE -> List.of();
+            case PARALLEL -> {
+                List<Object> bad = new ArrayList<>();
+                bad.add(null);
+                bad.add(TWO_THREADS);   // with the baseline's confined segments: workers could not read them
+                yield bad;
+            }
         };
     }
 
@@ -231,6 +246,8 @@ class InvalidArgumentsTest {
             case FLOAT -> new float[] {0f, 1f, -1f, 0.5f, 0.999f, 1e-8f, Float.NaN, Float.NEGATIVE_INFINITY,
                     Float.MAX_VALUE}[rnd.nextInt(9)];
             case BOOL -> rnd.nextBoolean();
+            case DOUBLE -> new double[] {0, 1, -1, 0.5, Double.NaN, Double.MAX_VALUE}[rnd.nextInt(6)];
+            case PARALLEL -> new Parallel[] {null, Parallel.CALLER, TWO_THREADS}[rnd.nextInt(3)];
             case SEGMENT -> {
                 int choice = rnd.nextInt(7);
                 List<MemorySegment> others = new ArrayList<>();

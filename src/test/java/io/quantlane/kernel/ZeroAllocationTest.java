@@ -77,7 +77,30 @@ class ZeroAllocationTest {
             return () -> Kernels.adam(n, 1e-9f, 0.9f, 0.999f, 1e-8f, 1e-4f, 3, o.w, 0, o.g, 0, o.m, 0, o.v, 0); });
         k.put("adamW", n -> { Ops o = ops(arena, n);
             return () -> Kernels.adamW(n, 1e-9f, 0.9f, 0.999f, 1e-8f, 1e-2f, 3, o.w, 0, o.g, 0, o.m, 0, o.v, 0); });
+        // Last, so the wider GEMM paths do not change when the kernels above get compiled.
+        // Past the packing crossover (128^3 multiply-adds), whatever n is: packed panels in per-thread scratch.
+        k.put("sgemmPacked", n -> { MemorySegment x = square(arena, 160, Float.BYTES), c = square(arena, 160, Float.BYTES);
+            return () -> Kernels.sgemm(true, false, 150, 160, 140, 1f, x, 0, 150, x, 0, 160, 0f, c, 0, 160); });
+        k.put("dgemm", n -> { int side = (int) Math.sqrt(n); MemorySegment x = square(arena, side, Double.BYTES);
+            MemorySegment c = square(arena, side, Double.BYTES);
+            return () -> Kernels.dgemm(false, true, side, side, side, 1, x, 0, side, x, 0, side, 0.5, c, 0, side); });
+        k.put("dgemmPacked", n -> { MemorySegment x = square(arena, 160, Double.BYTES);
+            MemorySegment c = square(arena, 160, Double.BYTES);
+            return () -> Kernels.dgemm(false, false, 160, 150, 140, 1, x, 0, 160, x, 0, 150, 1, c, 0, 150); });
         return k;
+    }
+
+    /** A side x side matrix of small values, elements of {@code bytes} bytes. */
+    private static MemorySegment square(Arena arena, int side, int bytes) {
+        MemorySegment s = arena.allocate((long) side * side * bytes, 64);
+        for (long i = 0; i < (long) side * side; i++) {
+            if (bytes == Float.BYTES) {
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (i % 7 - 3) * 0.125f);
+            } else {
+                s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, (i % 7 - 3) * 0.125);
+            }
+        }
+        return s;
     }
 
     private static Ops ops(Arena arena, int n) {

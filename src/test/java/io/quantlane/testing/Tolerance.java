@@ -30,6 +30,14 @@ public record Tolerance(double rtol, double atol) {
         return new Tolerance((n + extraUlps) * EPS, Float.MIN_NORMAL);
     }
 
+    /** Double epsilon, 2^-52, for the float64 kernels. */
+    public static final double EPS64 = Math.ulp(1.0);
+
+    /** {@link #reduction} for sums computed in double. */
+    public static Tolerance reduction64(int n, double extraUlps) {
+        return new Tolerance((n + extraUlps) * EPS64, Double.MIN_NORMAL);
+    }
+
     /** Whether got is within tolerance of ref, errors proportional to max(|ref|, scale). */
     public boolean accepts(double got, double ref, double scale) {
         if (Double.isNaN(ref) || Double.isNaN(got)) {

@@ -1,6 +1,7 @@
 package io.quantlane.kernel.scalar;
 
 import io.quantlane.kernel.FloatKernels;
+import io.quantlane.kernel.Parallel;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -32,6 +33,14 @@ public final class ScalarKernels implements FloatKernels {
 
     private static void set(MemorySegment s, long index, float v) {
         s.setAtIndex(F, index, v);
+    }
+
+    private static double getD(MemorySegment s, long index) {
+        return s.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index);
+    }
+
+    private static void setD(MemorySegment s, long index, double v) {
+        s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index, v);
     }
 
     @Override
@@ -130,7 +139,8 @@ public final class ScalarKernels implements FloatKernels {
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
-                      int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+                      int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc,
+                      Parallel par) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 long cij = cOff + (long) i * ldc + j;
@@ -143,6 +153,27 @@ public final class ScalarKernels implements FloatKernels {
                     }
                 }
                 set(c, cij, beta == 0f ? alpha * acc : alpha * acc + beta * get(c, cij));
+            }
+        }
+    }
+
+    /** The same loops as sgemm, in double. Runs on the caller's thread whatever {@code par} says. */
+    @Override
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
+                      int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc,
+                      Parallel par) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long cij = cOff + (long) i * ldc + j;
+                double acc = 0;
+                if (alpha != 0) {
+                    for (int p = 0; p < k; p++) {
+                        double aip = transA ? getD(a, aOff + (long) p * lda + i) : getD(a, aOff + (long) i * lda + p);
+                        double bpj = transB ? getD(b, bOff + (long) j * ldb + p) : getD(b, bOff + (long) p * ldb + j);
+                        acc += aip * bpj;
+                    }
+                }
+                setD(c, cij, beta == 0 ? alpha * acc : alpha * acc + beta * getD(c, cij));
             }
         }
     }

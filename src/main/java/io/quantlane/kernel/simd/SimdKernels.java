@@ -1,6 +1,7 @@
 package io.quantlane.kernel.simd;
 
 import io.quantlane.kernel.FloatKernels;
+import io.quantlane.kernel.Parallel;
 import io.quantlane.kernel.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -69,6 +70,8 @@ public final class SimdKernels implements FloatKernels {
     }
 
     static final int L = S.length();
+    /** The widest float vector this CPU and JVM offer, whatever width is pinned. */
+    static final int MAX_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
     static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ScalarKernels SCALAR = new ScalarKernels();
@@ -85,7 +88,8 @@ public final class SimdKernels implements FloatKernels {
     @Override
     public String describe() {
         return S + " (" + WIDTH_NOTE + "), exp: "
-                + (VectorMath.JDK_MATH ? "VectorOperators.EXP (" + VectorMath.JDK_MATH_LIBRARY + ")" : "polynomial");
+                + (VectorMath.JDK_MATH ? "VectorOperators.EXP (" + VectorMath.JDK_MATH_LIBRARY + ")" : "polynomial")
+                + ", sgemm: " + SimdSgemm.describe() + ", dgemm: " + SimdDgemm.describe();
     }
 
     // ------------------------------------------------------------------ BLAS level 1
@@ -387,116 +391,61 @@ public final class SimdKernels implements FloatKernels {
     // ------------------------------------------------------------------ BLAS level 3
 
     /**
-     * A first SGEMM, not yet packed or blocked for the caches. Without transposed B, C is covered by tiles of
-     * 4 rows x 2 vectors: eight accumulators in registers, each step of k loading two vectors of B and four
-     * scalars of A for eight FMAs. Rows and columns the tiles do not cover take a row-at-a-time axpy path. A
-     * B-transposed product is a grid of dot products; with both operands transposed the scalar twin runs.
-     * The packed, register-tiled kernel of the GEMM issue replaces this.
+     * Edge cases here, the products in {@link SimdSgemm}: alpha = 0 or k = 0 only scale C; one row of C is a
+     * matrix-vector product (gemvT for op(B) = B, gemv for B^T), with a strided row of op(A) copied first so
+     * the vector path runs. Such a call runs on the caller's thread: it is memory-bound and short.
      */
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
-                      int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
-        if (transA && transB) {
-            SCALAR.sgemm(true, true, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                      int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc,
+                      Parallel par) {
+        if (m == 0 || n == 0) {
             return;
         }
-        if (transB) {
+        if (alpha == 0f || k == 0) {
             for (int i = 0; i < m; i++) {
                 long ci = cOff + (long) i * ldc;
-                for (int j = 0; j < n; j++) {
-                    float dot = alpha == 0f ? 0f : dotUnit(k, a, aOff + (long) i * lda, b, bOff + (long) j * ldb);
-                    storeGemv(alpha, dot, beta, c, ci + j);
+                if (beta == 0f) {
+                    fillZero(n, c, ci);
+                } else if (beta != 1f) {
+                    scal(n, beta, c, ci, 1);
                 }
             }
             return;
         }
-        int tiledCols = n - n % (2 * L);
-        int tiledRows = 0;
-        if (alpha != 0f && k > 0 && tiledCols > 0) {
-            tiledRows = m - m % 4;
-            for (int i = 0; i < tiledRows; i += 4) {
-                for (int j = 0; j < tiledCols; j += 2 * L) {
-                    sgemmTile(transA, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, i, j);
+        if (m == 1) {
+            long x = aOff;
+            if (transA && lda != 1) {   // the row of op(A) is a column of A: gather it
+                MemorySegment w = GemmScratch.get((long) k * Float.BYTES);
+                for (int p = 0; p < k; p++) {
+                    w.setAtIndex(F, p, a.getAtIndex(F, aOff + (long) p * lda));
                 }
+                a = w;
+                x = 0;
             }
-        }
-        sgemmRows(transA, 0, tiledRows, tiledCols, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        sgemmRows(transA, tiledRows, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    /** C[i..i+4) x [j..j+2L) = alpha op(A) B + beta C, accumulated in eight registers over all of k. */
-    private static void sgemmTile(boolean transA, int k, float alpha, MemorySegment a, long aOff, int lda,
-                                  MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc,
-                                  int i, int j) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        long rowStep = transA ? 1 : lda;                 // distance between A's rows i, i+1 in op(A)
-        long colStep = transA ? lda : 1;                 // distance between op(A)'s columns p, p+1
-        long a0 = aOff + (long) i * rowStep;
-        long second = (long) L * Float.BYTES;
-        for (int p = 0; p < k; p++) {
-            long bp = (bOff + (long) p * ldb + j) * Float.BYTES;
-            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
-            FloatVector b1 = fromMemorySegment(S, b, bp + second, NATIVE);
-            long ap = a0 + p * colStep;
-            FloatVector x0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
-            FloatVector x1 = FloatVector.broadcast(S, a.getAtIndex(F, ap + rowStep));
-            FloatVector x2 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 2 * rowStep));
-            FloatVector x3 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 3 * rowStep));
-            c00 = b0.fma(x0, c00);
-            c01 = b1.fma(x0, c01);
-            c10 = b0.fma(x1, c10);
-            c11 = b1.fma(x1, c11);
-            c20 = b0.fma(x2, c20);
-            c21 = b1.fma(x2, c21);
-            c30 = b0.fma(x3, c30);
-            c31 = b1.fma(x3, c31);
-        }
-        long r0 = (cOff + (long) i * ldc + j) * Float.BYTES, rowBytes = (long) ldc * Float.BYTES;
-        FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
-        boolean readC = beta != 0f;
-        long r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-        // C = alpha acc (+ beta C): written out per register, since a helper taking a vector would box it.
-        (readC ? c00.mul(al).add(fromMemorySegment(S, c, r0, NATIVE).mul(be)) : c00.mul(al)).intoMemorySegment(c, r0, NATIVE);
-        (readC ? c01.mul(al).add(fromMemorySegment(S, c, r0 + second, NATIVE).mul(be)) : c01.mul(al))
-                .intoMemorySegment(c, r0 + second, NATIVE);
-        (readC ? c10.mul(al).add(fromMemorySegment(S, c, r1, NATIVE).mul(be)) : c10.mul(al)).intoMemorySegment(c, r1, NATIVE);
-        (readC ? c11.mul(al).add(fromMemorySegment(S, c, r1 + second, NATIVE).mul(be)) : c11.mul(al))
-                .intoMemorySegment(c, r1 + second, NATIVE);
-        (readC ? c20.mul(al).add(fromMemorySegment(S, c, r2, NATIVE).mul(be)) : c20.mul(al)).intoMemorySegment(c, r2, NATIVE);
-        (readC ? c21.mul(al).add(fromMemorySegment(S, c, r2 + second, NATIVE).mul(be)) : c21.mul(al))
-                .intoMemorySegment(c, r2 + second, NATIVE);
-        (readC ? c30.mul(al).add(fromMemorySegment(S, c, r3, NATIVE).mul(be)) : c30.mul(al)).intoMemorySegment(c, r3, NATIVE);
-        (readC ? c31.mul(al).add(fromMemorySegment(S, c, r3 + second, NATIVE).mul(be)) : c31.mul(al))
-                .intoMemorySegment(c, r3 + second, NATIVE);
-    }
-
-    /**
-     * Rows [rowStart, rowEnd) and columns [colStart, colEnd) of C: each row scaled by beta (zeroed, unread,
-     * when beta = 0), then alpha a_ip B_p[colStart, colEnd) added for every p.
-     */
-    private void sgemmRows(boolean transA, int rowStart, int rowEnd, int colStart, int colEnd, int k, float alpha,
-                           MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta,
-                           MemorySegment c, long cOff, int ldc) {
-        int width = colEnd - colStart;
-        if (width <= 0) {
+            if (transB) {
+                gemv(n, k, alpha, b, bOff, ldb, a, x, 1, beta, c, cOff, 1);
+            } else {
+                gemvT(k, n, alpha, b, bOff, ldb, a, x, 1, beta, c, cOff, 1);
+            }
             return;
         }
-        for (int i = rowStart; i < rowEnd; i++) {
-            long ci = cOff + (long) i * ldc + colStart;
-            if (beta == 0f) {
-                fillZero(width, c, ci);
-            } else if (beta != 1f) {
-                scal(width, beta, c, ci, 1);
-            }
-            if (alpha == 0f) {
-                continue;
-            }
-            for (int p = 0; p < k; p++) {
-                float aip = transA ? a.getAtIndex(F, aOff + (long) p * lda + i) : a.getAtIndex(F, aOff + (long) i * lda + p);
-                axpy(width, alpha * aip, b, bOff + (long) p * ldb + colStart, 1, c, ci, 1);
-            }
+        SimdSgemm.sgemm(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** alpha = 0 or k = 0 only scale C; everything else in {@link SimdDgemm}. */
+    @Override
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
+                      int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc,
+                      Parallel par) {
+        if (m == 0 || n == 0) {
+            return;
         }
+        if (alpha == 0 || k == 0) {
+            SCALAR.dgemm(transA, transB, m, n, 0, 0, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.CALLER);
+            return;
+        }
+        SimdDgemm.dgemm(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     // ------------------------------------------------------------------ bias

@@ -1,0 +1,134 @@
+package io.quantlane.kernel.simd;
+
+import java.util.Locale;
+
+/**
+ * The GEMM choices that are not vector code: tile shape, cache blocking, the packed-or-direct crossover and
+ * how a threaded call is cut. Read once from system properties (for measuring alternatives) and held in
+ * static finals of {@link SimdSgemm} and {@link SimdDgemm}, where C2 folds them.
+ *
+ * <p>How the defaults were chosen (docs/benchmarks.md has the runs): the reference machine has 48 KiB of L1d
+ * and 2 MiB of L2 per core (the issue planned for 32 KiB and 1 MiB; both were measured). KC sets the depth of
+ * a packed panel: the B micro-panel of KC x NR values must stay in L1 next to the A micro-panel streaming
+ * past, so KC x NR x element size is kept near half of a 32 KiB L1 or below. MC x KC (the A block) is sized
+ * for about half of a 1 MiB L2, NC x KC (the B block) for a few MiB of L3. The values below are the best of
+ * the scans (KC, MC, NC each varied with the others fixed, n = 256 ... 2048) rounded to tile multiples.
+ */
+final class GemmConfig {
+
+    static final int PATH_AUTO = 0, PATH_DIRECT = 1, PATH_PACKED = 2;
+
+    /** Packed only from this many rows of C: below it the direct kernels read B once per 4 rows anyway. */
+    static final int PACKED_MIN_M = 16;
+    /** ... and from this m n k: below it packing is a large share of the work. */
+    static final long PACKED_MIN_VOLUME = 128L * 128 * 128;
+    /** A threaded call gives each part at least this many multiply-adds; smaller parts cost more to hand out. */
+    static final long MIN_PART_VOLUME = 64L * 64 * 64;
+
+    private static final String[] NAMES = {"12x2", "8x3", "6x4", "6x2"};
+    private static final int[] MRS = {12, 8, 6, 6};
+    private static final int[] NVS = {2, 3, 4, 2};
+
+    private GemmConfig() {
+    }
+
+    /**
+     * The tile shape for this vector length: 12 x 2 vectors where the CPU has 32 vector registers (every
+     * AVX-512 CPU, whatever width is pinned; aarch64), 6 x 2 where it has 16 (AVX2).
+     */
+    static int defaultShape() {
+        boolean avx512 = SimdKernels.MAX_BITS >= 512;
+        boolean aarch64 = System.getProperty("os.arch", "").equals("aarch64");
+        return avx512 || aarch64 ? 0 : 3;
+    }
+
+    static int shape(String property, int fallback) {
+        String raw = System.getProperty(property);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        for (int i = 0; i < NAMES.length; i++) {
+            if (NAMES[i].equals(raw.trim().toLowerCase(Locale.ROOT))) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(property + ": expected one of 12x2, 8x3, 6x4, 6x2, got '" + raw + "'");
+    }
+
+    static int mr(int shape) {
+        return MRS[shape];
+    }
+
+    static int nv(int shape) {
+        return NVS[shape];
+    }
+
+    /** KC: B micro-panel (KC x NR elements) in about 16 KiB, a multiple of 16, at least 64. */
+    static int defaultKc(int elementBytes, int nr) {
+        return Math.max(64, (16 * 1024 / (nr * elementBytes)) & -16);
+    }
+
+    /** MC: the A block (MC x KC elements) in about 512 KiB. */
+    static int defaultMc(int elementBytes, int kc) {
+        return Math.max(48, 512 * 1024 / (kc * elementBytes));
+    }
+
+    /** NC: the B block (KC x NC elements) in about 4 MiB. */
+    static int defaultNc(int elementBytes, int kc) {
+        return Math.max(256, 4 * 1024 * 1024 / (kc * elementBytes));
+    }
+
+    static int blocking(String property, int fallback) {
+        String raw = System.getProperty(property);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException(property + ": expected a positive integer, got '" + raw + "'");
+    }
+
+    static int path() {
+        String raw = System.getProperty("quantlane.gemm.path", "auto").trim().toLowerCase(Locale.ROOT);
+        return switch (raw) {
+            case "auto" -> PATH_AUTO;
+            case "direct" -> PATH_DIRECT;
+            case "packed" -> PATH_PACKED;
+            default -> throw new IllegalStateException("quantlane.gemm.path: expected auto, direct or packed, got '" + raw + "'");
+        };
+    }
+
+    static int roundUp(int v, int unit) {
+        return (v + unit - 1) / unit * unit;
+    }
+
+    /** How many parts a threaded call is cut into: at most threads, each with at least MIN_PART_VOLUME. */
+    static int parts(int threads, int m, int n, int k, int mr, int nr) {
+        if (threads <= 1) {
+            return 1;
+        }
+        long volume = (long) m * n * k;
+        long byVolume = Math.max(1, volume / MIN_PART_VOLUME);
+        long byShape = Math.max((m + mr - 1) / mr, (n + nr - 1) / nr);
+        return (int) Math.min(threads, Math.min(byVolume, byShape));
+    }
+
+    /**
+     * Cut along rows when there are enough tile rows for every part (each part then packs only its own rows of
+     * A, and B, whose packing is a vector copy, again); along columns otherwise.
+     */
+    static boolean splitRows(int m, int n, int mr, int nr, int parts) {
+        return m >= 2 * mr * parts || m >= n;
+    }
+
+    static String describe(int shape, int lanes, int kc, int mc, int nc) {
+        return NAMES[shape] + " tile (MR " + MRS[shape] + ", NR " + NVS[shape] * lanes + "), KC " + kc + ", MC " + mc
+                + ", NC " + nc;
+    }
+}

@@ -1,0 +1,659 @@
+package io.quantlane.kernel.simd;
+
+import io.quantlane.kernel.Parallel;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static jdk.incubator.vector.DoubleVector.fromMemorySegment;
+
+/**
+ * DGEMM on the Vector API: {@link SimdSgemm}'s code for doubles, line for line (its class comment describes
+ * the micro-kernel contract, the macro loops, the shapes and the threading). Vectors hold half as many lanes,
+ * so NR is half as wide and the blocking sizes, chosen by bytes, are recomputed for 8-byte elements.
+ * {@code -Dquantlane.dgemm.tile}, {@code .kc}, {@code .mc} and {@code .nc} override them.
+ */
+final class SimdDgemm {
+
+    private static final VectorSpecies<Double> S = SimdKernels.S.withLanes(double.class);
+    private static final int L = S.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfDouble F = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    private static final int E = Double.BYTES;
+
+    /** Tile shapes by id; folded by C2 through the static final {@link #SHAPE}. */
+    private static final int T12X2 = 0, T8X3 = 1, T6X4 = 2, T6X2 = 3;
+    static final int SHAPE = GemmConfig.shape("quantlane.dgemm.tile", GemmConfig.defaultShape());
+    static final int MR = GemmConfig.mr(SHAPE), NV = GemmConfig.nv(SHAPE), NR = NV * L;
+    static final int KC = GemmConfig.blocking("quantlane.dgemm.kc", GemmConfig.defaultKc(E, NR));
+    static final int MC = GemmConfig.roundUp(GemmConfig.blocking("quantlane.dgemm.mc", GemmConfig.defaultMc(E, KC)), MR);
+    static final int NC = GemmConfig.roundUp(GemmConfig.blocking("quantlane.dgemm.nc", GemmConfig.defaultNc(E, KC)), NR);
+    private static final int PATH = GemmConfig.path();
+
+    private SimdDgemm() {
+    }
+
+    static String describe() {
+        return GemmConfig.describe(SHAPE, L, KC, MC, NC);
+    }
+
+    /**
+     * Whether a product of this shape is packed. Packing pays once the A block is reused over enough columns
+     * and the B block over enough rows; measured with {@code GemmPathBench} (docs/benchmarks.md).
+     */
+    static boolean usePacked(int m, int n, int k) {
+        if (PATH != GemmConfig.PATH_AUTO) {
+            return PATH == GemmConfig.PATH_PACKED;
+        }
+        return m >= GemmConfig.PACKED_MIN_M && (long) m * n * k >= GemmConfig.PACKED_MIN_VOLUME;
+    }
+
+    /** C = alpha op(A) op(B) + beta C with alpha != 0 and k > 0 (the caller handled the rest). */
+    static void dgemm(Parallel par, boolean transA, boolean transB, int m, int n, int k, double alpha,
+                      MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, double beta,
+                      MemorySegment c, long cOff, int ldc) {
+        if (!usePacked(m, n, k)) {
+            direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int parts = GemmConfig.parts(par.threads(), m, n, k, MR, NR);
+        if (parts <= 1) {
+            packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        boolean byRows = GemmConfig.splitRows(m, n, MR, NR, parts);
+        int unit = byRows ? MR : NR, extent = byRows ? m : n;
+        int chunk = GemmConfig.roundUp((extent + parts - 1) / parts, unit);
+        int count = (extent + chunk - 1) / chunk;
+        par.run(count, part -> {
+            int from = part * chunk, len = Math.min(chunk, extent - from);
+            if (byRows) {   // rows [from, from + len) of C: rows of op(A)
+                long aPart = aOff + (transA ? from : (long) from * lda);
+                packed(transA, transB, len, n, k, alpha, a, aPart, lda, b, bOff, ldb, beta, c, cOff + (long) from * ldc, ldc);
+            } else {        // columns [from, from + len) of C: columns of op(B)
+                long bPart = bOff + (transB ? (long) from * ldb : from);
+                packed(transA, transB, m, len, k, alpha, a, aOff, lda, b, bPart, ldb, beta, c, cOff + from, ldc);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ packed path
+    // Packed panels and the scratch tile live in this thread's double[] (GemmScratch): int indices into an
+    // array let C2 drop the bounds checks of the micro-kernel's loads; over segments addressed by long byte
+    // offsets it kept them, and the kernel ran at 40 % of its speed.
+
+    static void packed(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
+                       int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc) {
+        int mcMax = Math.min(MC, GemmConfig.roundUp(m, MR));
+        int ncMax = Math.min(NC, GemmConfig.roundUp(n, NR));
+        int kcMax = Math.min(KC, k);
+        int aPack = 0;
+        int bPack = aPack + mcMax * kcMax;
+        int tile = bPack + ncMax * kcMax;
+        double[] w = GemmScratch.doubles(tile + MR * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, w, bPack);
+                double betaNow = pc == 0 ? beta : 1.0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, w, aPack);
+                    long cBlock = cOff + (long) ic * ldc + jc;
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bPanel = bPack + jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            micro(kc, w, aPack + ir * kc, bPanel, tile);
+                            long cTile = cBlock + (long) ir * ldc + jr;
+                            if (mr == MR && nr == NR) {
+                                storeTile(alpha, betaNow, w, tile, c, cTile, ldc);
+                            } else {
+                                storeEdge(mr, nr, alpha, betaNow, w, tile, c, cTile, ldc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The micro-kernel of the chosen shape: the MR x NR sums of one tile into w[tile ...]. */
+    private static void micro(int kc, double[] w, int aPanel, int bPanel, int tile) {
+        switch (SHAPE) {
+            case T12X2 -> kernel12x2(kc, w, aPanel, bPanel, tile);
+            case T8X3 -> kernel8x3(kc, w, aPanel, bPanel, tile);
+            case T6X4 -> kernel6x4(kc, w, aPanel, bPanel, tile);
+            default -> kernel6x2(kc, w, aPanel, bPanel, tile);
+        }
+    }
+
+    /** A whole tile: C = alpha acc + beta C (beta = 0: C not read), one vector at a time. Offsets in doubles. */
+    private static void storeTile(double alpha, double beta, double[] w, int tile, MemorySegment c, long cTile, int ldc) {
+        for (int r = 0; r < MR; r++) {
+            long row = (cTile + (long) r * ldc) * E;
+            for (int v = 0; v < NV; v++) {
+                DoubleVector acc = DoubleVector.fromArray(S, w, tile + r * NR + v * L).mul(alpha);
+                long at = row + (long) v * L * E;
+                if (beta != 0) {
+                    acc = acc.add(fromMemorySegment(S, c, at, NATIVE).mul(beta));
+                }
+                acc.intoMemorySegment(c, at, NATIVE);
+            }
+        }
+    }
+
+    /** The valid mr x nr corner of an edge tile: C = alpha acc + beta C, the roundings of {@link #storeTile}. */
+    private static void storeEdge(int mr, int nr, double alpha, double beta, double[] w, int tile,
+                                  MemorySegment c, long cTile, int ldc) {
+        for (int r = 0; r < mr; r++) {
+            long row = cTile + (long) r * ldc;
+            for (int j = 0; j < nr; j++) {
+                double acc = alpha * w[tile + r * NR + j];
+                c.setAtIndex(F, row + j, beta == 0 ? acc : acc + beta * c.getAtIndex(F, row + j));
+            }
+        }
+    }
+
+    /**
+     * Packs rows [ic, ic + mc) and columns [pc, pc + kc) of op(A) into MR-row panels at w[dst]: panel q holds,
+     * for each p, the MR values op(A)[ic + q MR + r][pc + p], rows past mc as zeros.
+     */
+    private static void packA(boolean transA, MemorySegment a, long aOff, int lda, int ic, int pc, int mc, int kc,
+                              double[] w, int dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int panel = dst + ir * kc;
+            if (transA) {        // op(A)[i][p] = A[p][i]: MR neighbours in a row of A
+                for (int p = 0; p < kc; p++) {
+                    long src = aOff + (long) (pc + p) * lda + ic + ir;
+                    int to = panel + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        w[to + r] = a.getAtIndex(F, src + r);
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        w[to + r] = 0;
+                    }
+                }
+            } else {             // op(A)[i][p] = A[i][p]: read along a row of A, write with stride MR
+                for (int r = 0; r < mr; r++) {
+                    long src = aOff + (long) (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        w[panel + p * MR + r] = a.getAtIndex(F, src + p);
+                    }
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        w[panel + p * MR + r] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows [pc, pc + kc) and columns [jc, jc + nc) of op(B) into NR-column panels at w[dst]: panel q
+     * holds, for each p, the NR values op(B)[pc + p][jc + q NR + j], columns past nc as zeros.
+     */
+    private static void packB(boolean transB, MemorySegment b, long bOff, int ldb, int pc, int jc, int kc, int nc,
+                              double[] w, int dst) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int panel = dst + jr * kc;
+            if (transB) {            // op(B)[p][j] = B[j][p]: read along a row of B, write with stride NR
+                for (int j = 0; j < nr; j++) {
+                    long src = bOff + (long) (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        w[panel + p * NR + j] = b.getAtIndex(F, src + p);
+                    }
+                }
+            } else if (nr == NR) {   // whole rows of the panel: NV vector copies per p
+                for (int p = 0; p < kc; p++) {
+                    long src = (bOff + (long) (pc + p) * ldb + jc + jr) * E;
+                    for (int v = 0; v < NV; v++) {
+                        fromMemorySegment(S, b, src + (long) v * L * E, NATIVE).intoArray(w, panel + p * NR + v * L);
+                    }
+                }
+                continue;
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    long src = bOff + (long) (pc + p) * ldb + jc + jr;
+                    for (int j = 0; j < nr; j++) {
+                        w[panel + p * NR + j] = b.getAtIndex(F, src + j);
+                    }
+                }
+            }
+            for (int p = 0; p < kc; p++) {
+                for (int j = nr; j < NR; j++) {
+                    w[panel + p * NR + j] = 0;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ direct path (small problems)
+
+    /**
+     * Without packing: op(A) read in place (row step {@code rs}, column step {@code cs}), B rows in place, or
+     * op(B) = B^T first transposed into scratch so the kernels always see k x n rows. Column blocks of 4, then
+     * 2 vectors, the last columns one masked vector at a time; rows in blocks of 4 (8 for the masked column,
+     * where 4 accumulators would wait on FMA latency), the last rows one at a time. Each kernel leaves its sums
+     * in this thread's scratch tile and {@link #storeDirect} applies alpha and beta, so the kernels stay small
+     * enough for C1 (see {@link #storeTile}).
+     */
+    static void direct(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
+                       int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc) {
+        if (transB) {
+            MemorySegment w = GemmScratch.get((long) k * n * E);
+            for (int j = 0; j < n; j++) {
+                long src = bOff + (long) j * ldb;
+                for (int p = 0; p < k; p++) {
+                    w.setAtIndex(F, (long) p * n + j, b.getAtIndex(F, src + p));
+                }
+            }
+            b = w;
+            bOff = 0;
+            ldb = n;
+        }
+        double[] t = GemmScratch.doubles(8 * 4 * L);
+        long rs = transA ? 1 : lda, cs = transA ? lda : 1;
+        int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                direct4x4(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t);
+                storeDirect(4, 4 * L, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
+            }
+            for (; i < m; i++) {
+                for (int v = 0; v < 4; v++) {
+                    direct1x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j + v * L, ldb, t, L);
+                    storeDirect(1, L, alpha, beta, t, c, cOff + (long) i * ldc + j + v * L, ldc);
+                }
+            }
+        }
+        for (; j + 2 * L <= n; j += 2 * L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                direct4x2(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t);
+                storeDirect(4, 2 * L, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
+            }
+            for (; i < m; i++) {
+                for (int v = 0; v < 2; v++) {
+                    direct1x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j + v * L, ldb, t, L);
+                    storeDirect(1, L, alpha, beta, t, c, cOff + (long) i * ldc + j + v * L, ldc);
+                }
+            }
+        }
+        for (; j < n; j += L) {
+            int width = Math.min(L, n - j);
+            int i = 0;
+            for (; i + 8 <= m; i += 8) {
+                if (width == L) {   // masked loads cost more than plain ones even with every lane set
+                    direct8x1(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t);
+                } else {
+                    direct8x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t, width);
+                }
+                storeDirect(8, width, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
+            }
+            for (; i < m; i++) {
+                direct1x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t, width);
+                storeDirect(1, width, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
+            }
+        }
+    }
+
+    /**
+     * C[rows x width] = alpha t + beta C (beta = 0: C not read), t holding rows of {@code width} rounded up to
+     * whole vectors. Whole vectors where they fit, the rest element by element with the same roundings.
+     */
+    private static void storeDirect(int rows, int width, double alpha, double beta, double[] t, MemorySegment c,
+                                    long cAt, int ldc) {
+        int stride = (width + L - 1) / L * L;
+        int whole = width - width % L;
+        for (int r = 0; r < rows; r++) {
+            long row = cAt + (long) r * ldc;
+            int j = 0;
+            for (; j < whole; j += L) {
+                DoubleVector acc = DoubleVector.fromArray(S, t, r * stride + j).mul(alpha);
+                long at = (row + j) * E;
+                if (beta != 0) {
+                    acc = acc.add(fromMemorySegment(S, c, at, NATIVE).mul(beta));
+                }
+                acc.intoMemorySegment(c, at, NATIVE);
+            }
+            for (; j < width; j++) {
+                double acc = alpha * t[r * stride + j];
+                c.setAtIndex(F, row + j, beta == 0 ? acc : acc + beta * c.getAtIndex(F, row + j));
+            }
+        }
+    }
+
+    /** 4 rows x 4 vectors: 16 accumulators over all of k, sums to t[0 ...] (4 x 4L). */
+    private static void direct4x4(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, double[] t) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
+        DoubleVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
+        DoubleVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0, c2_3 = c0_0;
+        DoubleVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0, c3_3 = c0_0;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            DoubleVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            DoubleVector b1 = fromMemorySegment(S, b, bp + (long) L * E, NATIVE);
+            DoubleVector b2 = fromMemorySegment(S, b, bp + 2L * L * E, NATIVE);
+            DoubleVector b3 = fromMemorySegment(S, b, bp + 3L * L * E, NATIVE);
+            DoubleVector a0 = DoubleVector.broadcast(S, a.getAtIndex(F, ap));
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2); c0_3 = b3.fma(a0, c0_3);
+            DoubleVector a1 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2); c1_3 = b3.fma(a1, c1_3);
+            DoubleVector a2 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2); c2_3 = b3.fma(a2, c2_3);
+            DoubleVector a3 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2); c3_3 = b3.fma(a3, c3_3);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 1 * L); c0_2.intoArray(t, 2 * L); c0_3.intoArray(t, 3 * L);
+        c1_0.intoArray(t, 4 * L); c1_1.intoArray(t, 5 * L); c1_2.intoArray(t, 6 * L); c1_3.intoArray(t, 7 * L);
+        c2_0.intoArray(t, 8 * L); c2_1.intoArray(t, 9 * L); c2_2.intoArray(t, 10 * L); c2_3.intoArray(t, 11 * L);
+        c3_0.intoArray(t, 12 * L); c3_1.intoArray(t, 13 * L); c3_2.intoArray(t, 14 * L); c3_3.intoArray(t, 15 * L);
+    }
+
+    /** 4 rows x 2 vectors: 8 accumulators over all of k, sums to t[0 ...] (4 x 2L). */
+    private static void direct4x2(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, double[] t) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c0_1 = c0_0;
+        DoubleVector c1_0 = c0_0, c1_1 = c0_0;
+        DoubleVector c2_0 = c0_0, c2_1 = c0_0;
+        DoubleVector c3_0 = c0_0, c3_1 = c0_0;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            DoubleVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            DoubleVector b1 = fromMemorySegment(S, b, bp + (long) L * E, NATIVE);
+            DoubleVector a0 = DoubleVector.broadcast(S, a.getAtIndex(F, ap));
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            DoubleVector a1 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            DoubleVector a2 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            DoubleVector a3 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 1 * L);
+        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 3 * L);
+        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 5 * L);
+        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 7 * L);
+    }
+
+    /** 8 rows x 1 vector: 8 accumulators over all of k, sums to t[0 ...] (8 x 1L). */
+    private static void direct8x1(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, double[] t) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c1_0 = c0_0;
+        DoubleVector c2_0 = c0_0;
+        DoubleVector c3_0 = c0_0;
+        DoubleVector c4_0 = c0_0;
+        DoubleVector c5_0 = c0_0;
+        DoubleVector c6_0 = c0_0;
+        DoubleVector c7_0 = c0_0;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            DoubleVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            DoubleVector a0 = DoubleVector.broadcast(S, a.getAtIndex(F, ap));
+            c0_0 = b0.fma(a0, c0_0);
+            DoubleVector a1 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            c1_0 = b0.fma(a1, c1_0);
+            DoubleVector a2 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            c2_0 = b0.fma(a2, c2_0);
+            DoubleVector a3 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            c3_0 = b0.fma(a3, c3_0);
+            DoubleVector a4 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 4 * rs));
+            c4_0 = b0.fma(a4, c4_0);
+            DoubleVector a5 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 5 * rs));
+            c5_0 = b0.fma(a5, c5_0);
+            DoubleVector a6 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 6 * rs));
+            c6_0 = b0.fma(a6, c6_0);
+            DoubleVector a7 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 7 * rs));
+            c7_0 = b0.fma(a7, c7_0);
+        }
+        c0_0.intoArray(t, 0 * L);
+        c1_0.intoArray(t, 1 * L);
+        c2_0.intoArray(t, 2 * L);
+        c3_0.intoArray(t, 3 * L);
+        c4_0.intoArray(t, 4 * L);
+        c5_0.intoArray(t, 5 * L);
+        c6_0.intoArray(t, 6 * L);
+        c7_0.intoArray(t, 7 * L);
+    }
+
+    /** 8 rows x 1 vector (the first width lanes): 8 accumulators over all of k, sums to t[0 ...] (8 x 1L). */
+    private static void direct8x1m(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, double[] t, int width) {
+        VectorMask<Double> mk = S.indexInRange(0, width);   // made here: a mask passed in would be boxed
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c1_0 = c0_0;
+        DoubleVector c2_0 = c0_0;
+        DoubleVector c3_0 = c0_0;
+        DoubleVector c4_0 = c0_0;
+        DoubleVector c5_0 = c0_0;
+        DoubleVector c6_0 = c0_0;
+        DoubleVector c7_0 = c0_0;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            DoubleVector b0 = fromMemorySegment(S, b, bp, NATIVE, mk);
+            DoubleVector a0 = DoubleVector.broadcast(S, a.getAtIndex(F, ap));
+            c0_0 = b0.fma(a0, c0_0);
+            DoubleVector a1 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            c1_0 = b0.fma(a1, c1_0);
+            DoubleVector a2 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            c2_0 = b0.fma(a2, c2_0);
+            DoubleVector a3 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            c3_0 = b0.fma(a3, c3_0);
+            DoubleVector a4 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 4 * rs));
+            c4_0 = b0.fma(a4, c4_0);
+            DoubleVector a5 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 5 * rs));
+            c5_0 = b0.fma(a5, c5_0);
+            DoubleVector a6 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 6 * rs));
+            c6_0 = b0.fma(a6, c6_0);
+            DoubleVector a7 = DoubleVector.broadcast(S, a.getAtIndex(F, ap + 7 * rs));
+            c7_0 = b0.fma(a7, c7_0);
+        }
+        c0_0.intoArray(t, 0 * L);
+        c1_0.intoArray(t, 1 * L);
+        c2_0.intoArray(t, 2 * L);
+        c3_0.intoArray(t, 3 * L);
+        c4_0.intoArray(t, 4 * L);
+        c5_0.intoArray(t, 5 * L);
+        c6_0.intoArray(t, 6 * L);
+        c7_0.intoArray(t, 7 * L);
+    }
+
+    /** 1 rows x 1 vector (the first width lanes): 1 accumulators over all of k, sums to t[0 ...] (1 x 1L). */
+    private static void direct1x1m(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, double[] t, int width) {
+        VectorMask<Double> mk = S.indexInRange(0, width);   // made here: a mask passed in would be boxed
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            DoubleVector b0 = fromMemorySegment(S, b, bp, NATIVE, mk);
+            DoubleVector a0 = DoubleVector.broadcast(S, a.getAtIndex(F, ap));
+            c0_0 = b0.fma(a0, c0_0);
+        }
+        c0_0.intoArray(t, 0 * L);
+    }
+
+
+    // ------------------------------------------------------------------ micro-kernels
+    // Written out, one method per shape: a vector in an array or passed to a helper would be boxed.
+
+    /** The 12 x 2L tile: 24 accumulators; per step of k 2 vector loads of B, 12 broadcasts of A, 24 FMAs. */
+    private static void kernel12x2(int kc, double[] w, int aAt, int bAt, int tileAt) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c0_1 = c0_0;
+        DoubleVector c1_0 = c0_0, c1_1 = c0_0;
+        DoubleVector c2_0 = c0_0, c2_1 = c0_0;
+        DoubleVector c3_0 = c0_0, c3_1 = c0_0;
+        DoubleVector c4_0 = c0_0, c4_1 = c0_0;
+        DoubleVector c5_0 = c0_0, c5_1 = c0_0;
+        DoubleVector c6_0 = c0_0, c6_1 = c0_0;
+        DoubleVector c7_0 = c0_0, c7_1 = c0_0;
+        DoubleVector c8_0 = c0_0, c8_1 = c0_0;
+        DoubleVector c9_0 = c0_0, c9_1 = c0_0;
+        DoubleVector c10_0 = c0_0, c10_1 = c0_0;
+        DoubleVector c11_0 = c0_0, c11_1 = c0_0;
+        for (int p = 0; p < kc; p++) {
+            int ap = aAt + p * 12, bp = bAt + p * 2 * L;
+            DoubleVector b0 = DoubleVector.fromArray(S, w, bp);
+            DoubleVector b1 = DoubleVector.fromArray(S, w, bp + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            DoubleVector a1 = DoubleVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            DoubleVector a2 = DoubleVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            DoubleVector a3 = DoubleVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+            DoubleVector a4 = DoubleVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
+            DoubleVector a5 = DoubleVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
+            DoubleVector a6 = DoubleVector.broadcast(S, w[ap + 6]);
+            c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1);
+            DoubleVector a7 = DoubleVector.broadcast(S, w[ap + 7]);
+            c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1);
+            DoubleVector a8 = DoubleVector.broadcast(S, w[ap + 8]);
+            c8_0 = b0.fma(a8, c8_0); c8_1 = b1.fma(a8, c8_1);
+            DoubleVector a9 = DoubleVector.broadcast(S, w[ap + 9]);
+            c9_0 = b0.fma(a9, c9_0); c9_1 = b1.fma(a9, c9_1);
+            DoubleVector a10 = DoubleVector.broadcast(S, w[ap + 10]);
+            c10_0 = b0.fma(a10, c10_0); c10_1 = b1.fma(a10, c10_1);
+            DoubleVector a11 = DoubleVector.broadcast(S, w[ap + 11]);
+            c11_0 = b0.fma(a11, c11_0); c11_1 = b1.fma(a11, c11_1);
+        }
+        c0_0.intoArray(w, tileAt + 0 * L); c0_1.intoArray(w, tileAt + 1 * L);
+        c1_0.intoArray(w, tileAt + 2 * L); c1_1.intoArray(w, tileAt + 3 * L);
+        c2_0.intoArray(w, tileAt + 4 * L); c2_1.intoArray(w, tileAt + 5 * L);
+        c3_0.intoArray(w, tileAt + 6 * L); c3_1.intoArray(w, tileAt + 7 * L);
+        c4_0.intoArray(w, tileAt + 8 * L); c4_1.intoArray(w, tileAt + 9 * L);
+        c5_0.intoArray(w, tileAt + 10 * L); c5_1.intoArray(w, tileAt + 11 * L);
+        c6_0.intoArray(w, tileAt + 12 * L); c6_1.intoArray(w, tileAt + 13 * L);
+        c7_0.intoArray(w, tileAt + 14 * L); c7_1.intoArray(w, tileAt + 15 * L);
+        c8_0.intoArray(w, tileAt + 16 * L); c8_1.intoArray(w, tileAt + 17 * L);
+        c9_0.intoArray(w, tileAt + 18 * L); c9_1.intoArray(w, tileAt + 19 * L);
+        c10_0.intoArray(w, tileAt + 20 * L); c10_1.intoArray(w, tileAt + 21 * L);
+        c11_0.intoArray(w, tileAt + 22 * L); c11_1.intoArray(w, tileAt + 23 * L);
+    }
+
+    /** The 8 x 3L tile: 24 accumulators; per step of k 3 vector loads of B, 8 broadcasts of A, 24 FMAs. */
+    private static void kernel8x3(int kc, double[] w, int aAt, int bAt, int tileAt) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c0_1 = c0_0, c0_2 = c0_0;
+        DoubleVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0;
+        DoubleVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0;
+        DoubleVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0;
+        DoubleVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0;
+        DoubleVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0;
+        DoubleVector c6_0 = c0_0, c6_1 = c0_0, c6_2 = c0_0;
+        DoubleVector c7_0 = c0_0, c7_1 = c0_0, c7_2 = c0_0;
+        for (int p = 0; p < kc; p++) {
+            int ap = aAt + p * 8, bp = bAt + p * 3 * L;
+            DoubleVector b0 = DoubleVector.fromArray(S, w, bp);
+            DoubleVector b1 = DoubleVector.fromArray(S, w, bp + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, w, bp + 2 * L);
+            DoubleVector a0 = DoubleVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2);
+            DoubleVector a1 = DoubleVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2);
+            DoubleVector a2 = DoubleVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2);
+            DoubleVector a3 = DoubleVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2);
+            DoubleVector a4 = DoubleVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1); c4_2 = b2.fma(a4, c4_2);
+            DoubleVector a5 = DoubleVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1); c5_2 = b2.fma(a5, c5_2);
+            DoubleVector a6 = DoubleVector.broadcast(S, w[ap + 6]);
+            c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1); c6_2 = b2.fma(a6, c6_2);
+            DoubleVector a7 = DoubleVector.broadcast(S, w[ap + 7]);
+            c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1); c7_2 = b2.fma(a7, c7_2);
+        }
+        c0_0.intoArray(w, tileAt + 0 * L); c0_1.intoArray(w, tileAt + 1 * L); c0_2.intoArray(w, tileAt + 2 * L);
+        c1_0.intoArray(w, tileAt + 3 * L); c1_1.intoArray(w, tileAt + 4 * L); c1_2.intoArray(w, tileAt + 5 * L);
+        c2_0.intoArray(w, tileAt + 6 * L); c2_1.intoArray(w, tileAt + 7 * L); c2_2.intoArray(w, tileAt + 8 * L);
+        c3_0.intoArray(w, tileAt + 9 * L); c3_1.intoArray(w, tileAt + 10 * L); c3_2.intoArray(w, tileAt + 11 * L);
+        c4_0.intoArray(w, tileAt + 12 * L); c4_1.intoArray(w, tileAt + 13 * L); c4_2.intoArray(w, tileAt + 14 * L);
+        c5_0.intoArray(w, tileAt + 15 * L); c5_1.intoArray(w, tileAt + 16 * L); c5_2.intoArray(w, tileAt + 17 * L);
+        c6_0.intoArray(w, tileAt + 18 * L); c6_1.intoArray(w, tileAt + 19 * L); c6_2.intoArray(w, tileAt + 20 * L);
+        c7_0.intoArray(w, tileAt + 21 * L); c7_1.intoArray(w, tileAt + 22 * L); c7_2.intoArray(w, tileAt + 23 * L);
+    }
+
+    /** The 6 x 4L tile: 24 accumulators; per step of k 4 vector loads of B, 6 broadcasts of A, 24 FMAs. */
+    private static void kernel6x4(int kc, double[] w, int aAt, int bAt, int tileAt) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
+        DoubleVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
+        DoubleVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0, c2_3 = c0_0;
+        DoubleVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0, c3_3 = c0_0;
+        DoubleVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0, c4_3 = c0_0;
+        DoubleVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0, c5_3 = c0_0;
+        for (int p = 0; p < kc; p++) {
+            int ap = aAt + p * 6, bp = bAt + p * 4 * L;
+            DoubleVector b0 = DoubleVector.fromArray(S, w, bp);
+            DoubleVector b1 = DoubleVector.fromArray(S, w, bp + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, w, bp + 2 * L);
+            DoubleVector b3 = DoubleVector.fromArray(S, w, bp + 3 * L);
+            DoubleVector a0 = DoubleVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2); c0_3 = b3.fma(a0, c0_3);
+            DoubleVector a1 = DoubleVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2); c1_3 = b3.fma(a1, c1_3);
+            DoubleVector a2 = DoubleVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2); c2_3 = b3.fma(a2, c2_3);
+            DoubleVector a3 = DoubleVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2); c3_3 = b3.fma(a3, c3_3);
+            DoubleVector a4 = DoubleVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1); c4_2 = b2.fma(a4, c4_2); c4_3 = b3.fma(a4, c4_3);
+            DoubleVector a5 = DoubleVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1); c5_2 = b2.fma(a5, c5_2); c5_3 = b3.fma(a5, c5_3);
+        }
+        c0_0.intoArray(w, tileAt + 0 * L); c0_1.intoArray(w, tileAt + 1 * L); c0_2.intoArray(w, tileAt + 2 * L); c0_3.intoArray(w, tileAt + 3 * L);
+        c1_0.intoArray(w, tileAt + 4 * L); c1_1.intoArray(w, tileAt + 5 * L); c1_2.intoArray(w, tileAt + 6 * L); c1_3.intoArray(w, tileAt + 7 * L);
+        c2_0.intoArray(w, tileAt + 8 * L); c2_1.intoArray(w, tileAt + 9 * L); c2_2.intoArray(w, tileAt + 10 * L); c2_3.intoArray(w, tileAt + 11 * L);
+        c3_0.intoArray(w, tileAt + 12 * L); c3_1.intoArray(w, tileAt + 13 * L); c3_2.intoArray(w, tileAt + 14 * L); c3_3.intoArray(w, tileAt + 15 * L);
+        c4_0.intoArray(w, tileAt + 16 * L); c4_1.intoArray(w, tileAt + 17 * L); c4_2.intoArray(w, tileAt + 18 * L); c4_3.intoArray(w, tileAt + 19 * L);
+        c5_0.intoArray(w, tileAt + 20 * L); c5_1.intoArray(w, tileAt + 21 * L); c5_2.intoArray(w, tileAt + 22 * L); c5_3.intoArray(w, tileAt + 23 * L);
+    }
+
+    /** The 6 x 2L tile: 12 accumulators; per step of k 2 vector loads of B, 6 broadcasts of A, 12 FMAs. */
+    private static void kernel6x2(int kc, double[] w, int aAt, int bAt, int tileAt) {
+        DoubleVector c0_0 = DoubleVector.zero(S);
+        DoubleVector c0_1 = c0_0;
+        DoubleVector c1_0 = c0_0, c1_1 = c0_0;
+        DoubleVector c2_0 = c0_0, c2_1 = c0_0;
+        DoubleVector c3_0 = c0_0, c3_1 = c0_0;
+        DoubleVector c4_0 = c0_0, c4_1 = c0_0;
+        DoubleVector c5_0 = c0_0, c5_1 = c0_0;
+        for (int p = 0; p < kc; p++) {
+            int ap = aAt + p * 6, bp = bAt + p * 2 * L;
+            DoubleVector b0 = DoubleVector.fromArray(S, w, bp);
+            DoubleVector b1 = DoubleVector.fromArray(S, w, bp + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            DoubleVector a1 = DoubleVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            DoubleVector a2 = DoubleVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            DoubleVector a3 = DoubleVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+            DoubleVector a4 = DoubleVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
+            DoubleVector a5 = DoubleVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
+        }
+        c0_0.intoArray(w, tileAt + 0 * L); c0_1.intoArray(w, tileAt + 1 * L);
+        c1_0.intoArray(w, tileAt + 2 * L); c1_1.intoArray(w, tileAt + 3 * L);
+        c2_0.intoArray(w, tileAt + 4 * L); c2_1.intoArray(w, tileAt + 5 * L);
+        c3_0.intoArray(w, tileAt + 6 * L); c3_1.intoArray(w, tileAt + 7 * L);
+        c4_0.intoArray(w, tileAt + 8 * L); c4_1.intoArray(w, tileAt + 9 * L);
+        c5_0.intoArray(w, tileAt + 10 * L); c5_1.intoArray(w, tileAt + 11 * L);
+    }
+}
