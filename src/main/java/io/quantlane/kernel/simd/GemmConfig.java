@@ -63,9 +63,9 @@ final class GemmConfig {
         return NVS[shape];
     }
 
-    /** KC: B micro-panel (KC x NR elements) in about 16 KiB, a multiple of 16, at least 64. */
+    /** KC: the B micro-panel (KC x NR elements) in 32 KiB, a multiple of 16, at least 64: 256 for both types. */
     static int defaultKc(int elementBytes, int nr) {
-        return Math.max(64, (16 * 1024 / (nr * elementBytes)) & -16);
+        return Math.max(64, (32 * 1024 / (nr * elementBytes)) & -16);
     }
 
     /** MC: the A block (MC x KC elements) in about 512 KiB. */

@@ -281,87 +281,115 @@ final class SimdSgemm {
     // ------------------------------------------------------------------ direct path (small problems)
 
     /**
-     * Without packing: op(A) read in place (row step {@code rs}, column step {@code cs}), B rows in place, or
-     * op(B) = B^T first transposed into scratch so the kernels always see k x n rows. Column blocks of 4, then
-     * 2 vectors, the last columns one masked vector at a time; rows in blocks of 4 (8 for the masked column,
-     * where 4 accumulators would wait on FMA latency), the last rows one at a time. Each kernel leaves its sums
-     * in this thread's scratch tile and {@link #storeDirect} applies alpha and beta, so the kernels stay small
-     * enough for C1 (see {@link #storeTile}).
+     * Without packing B: each block of rows of op(A) is copied into this thread's array (k steps of R values,
+     * so the kernels' broadcasts are plain array loads), B is read in place, or op(B) = B^T is first transposed
+     * into scratch so the kernels always see k x n rows. Rows in blocks of 8 (B is read once per block: for a
+     * few rows and a large k x n that is the memory traffic), then 4, then 1; in each block, columns two
+     * vectors at a time, then one, the last partial vector under a mask. The sums go to a tile after the A
+     * block, and {@link #storeDirect} applies alpha and beta, which keeps the kernels small enough for C1
+     * (see {@link #storeTile}).
      */
     static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
                        int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
         if (transB) {
-            MemorySegment w = GemmScratch.get((long) k * n * E);
-            for (int j = 0; j < n; j++) {
-                long src = bOff + (long) j * ldb;
-                for (int p = 0; p < k; p++) {
-                    w.setAtIndex(F, (long) p * n + j, b.getAtIndex(F, src + p));
-                }
-            }
-            b = w;
+            MemorySegment tb = GemmScratch.get((long) k * n * E);
+            transpose(n, k, b, bOff, ldb, tb);
+            b = tb;
             bOff = 0;
             ldb = n;
         }
-        float[] t = GemmScratch.floats(8 * 4 * L);
-        long rs = transA ? 1 : lda, cs = transA ? lda : 1;
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                direct4x4(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t);
-                storeDirect(4, 4 * L, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
-            }
-            for (; i < m; i++) {
-                for (int v = 0; v < 4; v++) {
-                    direct1x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j + v * L, ldb, t, L);
-                    storeDirect(1, L, alpha, beta, t, c, cOff + (long) i * ldc + j + v * L, ldc);
+        float[] w = GemmScratch.floats(8 * k + 8 * 2 * L);
+        int i = directRows(8, 0, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
+        i = directRows(4, i, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
+        directRows(1, i, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
+    }
+
+    /** Rows from {@code i} in blocks of {@code rows} while whole blocks fit; returns the first row not done. */
+    private static int directRows(int rows, int i, boolean transA, int m, int n, int k, float alpha, MemorySegment a,
+                                  long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c,
+                                  long cOff, int ldc, float[] w) {
+        for (; i + rows <= m; i += rows) {
+            packRows(transA, a, aOff, lda, i, rows, k, w);
+            long cRow = cOff + (long) i * ldc;
+            int tile = rows * k;
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                switch (rows) {
+                    case 8 -> direct8x2(k, w, b, bOff + j, ldb);
+                    case 4 -> direct4x2(k, w, b, bOff + j, ldb);
+                    default -> direct1x2(k, w, b, bOff + j, ldb);
                 }
+                storeDirect(rows, 2 * L, alpha, beta, w, tile, c, cRow + j, ldc);
             }
-        }
-        for (; j + 2 * L <= n; j += 2 * L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                direct4x2(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t);
-                storeDirect(4, 2 * L, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
-            }
-            for (; i < m; i++) {
-                for (int v = 0; v < 2; v++) {
-                    direct1x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j + v * L, ldb, t, L);
-                    storeDirect(1, L, alpha, beta, t, c, cOff + (long) i * ldc + j + v * L, ldc);
-                }
-            }
-        }
-        for (; j < n; j += L) {
-            int width = Math.min(L, n - j);
-            int i = 0;
-            for (; i + 8 <= m; i += 8) {
+            for (; j < n; j += L) {
+                int width = Math.min(L, n - j);
                 if (width == L) {   // masked loads cost more than plain ones even with every lane set
-                    direct8x1(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t);
+                    switch (rows) {
+                        case 8 -> direct8x1(k, w, b, bOff + j, ldb);
+                        case 4 -> direct4x1(k, w, b, bOff + j, ldb);
+                        default -> direct1x1(k, w, b, bOff + j, ldb);
+                    }
                 } else {
-                    direct8x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t, width);
+                    switch (rows) {
+                        case 8 -> direct8x1m(k, w, b, bOff + j, ldb, width);
+                        case 4 -> direct4x1m(k, w, b, bOff + j, ldb, width);
+                        default -> direct1x1m(k, w, b, bOff + j, ldb, width);
+                    }
                 }
-                storeDirect(8, width, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
+                storeDirect(rows, width, alpha, beta, w, tile, c, cRow + j, ldc);
             }
-            for (; i < m; i++) {
-                direct1x1m(k, a, aOff + i * rs, rs, cs, b, bOff + j, ldb, t, width);
-                storeDirect(1, width, alpha, beta, t, c, cOff + (long) i * ldc + j, ldc);
+        }
+        return i;
+    }
+
+    /** w[p rows + r] = op(A)[i + r][p] for r < rows, p < k. */
+    private static void packRows(boolean transA, MemorySegment a, long aOff, int lda, int i, int rows, int k, float[] w) {
+        if (transA) {        // op(A)[i + r][p] = A[p][i + r]: rows neighbours in a row of A
+            for (int p = 0; p < k; p++) {
+                long src = aOff + (long) p * lda + i;
+                for (int r = 0; r < rows; r++) {
+                    w[p * rows + r] = a.getAtIndex(F, src + r);
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                long src = aOff + (long) (i + r) * lda;
+                for (int p = 0; p < k; p++) {
+                    w[p * rows + r] = a.getAtIndex(F, src + p);
+                }
+            }
+        }
+    }
+
+    /** {@code w} (k x n, row-major) = B^T for B stored n x k: in 16 x 16 blocks, so reads and writes stay in cache. */
+    private static void transpose(int n, int k, MemorySegment b, long bOff, int ldb, MemorySegment w) {
+        for (int j0 = 0; j0 < n; j0 += 16) {
+            int j1 = Math.min(n, j0 + 16);
+            for (int p0 = 0; p0 < k; p0 += 16) {
+                int p1 = Math.min(k, p0 + 16);
+                for (int j = j0; j < j1; j++) {
+                    long src = bOff + (long) j * ldb;
+                    for (int p = p0; p < p1; p++) {
+                        w.setAtIndex(F, (long) p * n + j, b.getAtIndex(F, src + p));
+                    }
+                }
             }
         }
     }
 
     /**
-     * C[rows x width] = alpha t + beta C (beta = 0: C not read), t holding rows of {@code width} rounded up to
-     * whole vectors. Whole vectors where they fit, the rest element by element with the same roundings.
+     * C[rows x width] = alpha t + beta C (beta = 0: C not read), t[tile ...] holding rows of {@code width}
+     * rounded up to whole vectors. Whole vectors where they fit, the rest element by element with the same roundings.
      */
-    private static void storeDirect(int rows, int width, float alpha, float beta, float[] t, MemorySegment c,
-                                    long cAt, int ldc) {
+    private static void storeDirect(int rows, int width, float alpha, float beta, float[] t, int tile,
+                                    MemorySegment c, long cAt, int ldc) {
         int stride = (width + L - 1) / L * L;
         int whole = width - width % L;
         for (int r = 0; r < rows; r++) {
             long row = cAt + (long) r * ldc;
             int j = 0;
             for (; j < whole; j += L) {
-                FloatVector acc = FloatVector.fromArray(S, t, r * stride + j).mul(alpha);
+                FloatVector acc = FloatVector.fromArray(S, t, tile + r * stride + j).mul(alpha);
                 long at = (row + j) * E;
                 if (beta != 0f) {
                     acc = acc.add(fromMemorySegment(S, c, at, NATIVE).mul(beta));
@@ -369,158 +397,265 @@ final class SimdSgemm {
                 acc.intoMemorySegment(c, at, NATIVE);
             }
             for (; j < width; j++) {
-                float acc = alpha * t[r * stride + j];
+                float acc = alpha * t[tile + r * stride + j];
                 c.setAtIndex(F, row + j, beta == 0f ? acc : acc + beta * c.getAtIndex(F, row + j));
             }
         }
     }
 
-    /** 4 rows x 4 vectors: 16 accumulators over all of k, sums to t[0 ...] (4 x 4L). */
-    private static void direct4x4(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, float[] t) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
-        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
-        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0, c2_3 = c0_0;
-        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0, c3_3 = c0_0;
-        for (int p = 0; p < k; p++) {
-            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
-            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
-            FloatVector b1 = fromMemorySegment(S, b, bp + (long) L * E, NATIVE);
-            FloatVector b2 = fromMemorySegment(S, b, bp + 2L * L * E, NATIVE);
-            FloatVector b3 = fromMemorySegment(S, b, bp + 3L * L * E, NATIVE);
-            FloatVector a0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
-            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1); c0_2 = b2.fma(a0, c0_2); c0_3 = b3.fma(a0, c0_3);
-            FloatVector a1 = FloatVector.broadcast(S, a.getAtIndex(F, ap + rs));
-            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1); c1_2 = b2.fma(a1, c1_2); c1_3 = b3.fma(a1, c1_3);
-            FloatVector a2 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
-            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1); c2_2 = b2.fma(a2, c2_2); c2_3 = b3.fma(a2, c2_3);
-            FloatVector a3 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
-            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1); c3_2 = b2.fma(a3, c3_2); c3_3 = b3.fma(a3, c3_3);
-        }
-        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 1 * L); c0_2.intoArray(t, 2 * L); c0_3.intoArray(t, 3 * L);
-        c1_0.intoArray(t, 4 * L); c1_1.intoArray(t, 5 * L); c1_2.intoArray(t, 6 * L); c1_3.intoArray(t, 7 * L);
-        c2_0.intoArray(t, 8 * L); c2_1.intoArray(t, 9 * L); c2_2.intoArray(t, 10 * L); c2_3.intoArray(t, 11 * L);
-        c3_0.intoArray(t, 12 * L); c3_1.intoArray(t, 13 * L); c3_2.intoArray(t, 14 * L); c3_3.intoArray(t, 15 * L);
-    }
-
-    /** 4 rows x 2 vectors: 8 accumulators over all of k, sums to t[0 ...] (4 x 2L). */
-    private static void direct4x2(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, float[] t) {
+    /** 8 rows x 2 vectors: 16 accumulators over all of k; A from the panel w[0 ...] (8 values per step), sums to w[8 k ...]. */
+    private static void direct8x2(int k, float[] w, MemorySegment b, long bCol, int ldb) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
         FloatVector c1_0 = c0_0, c1_1 = c0_0;
         FloatVector c2_0 = c0_0, c2_1 = c0_0;
         FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
+        int tile = 8 * k;
         for (int p = 0; p < k; p++) {
-            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 8;
             FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
             FloatVector b1 = fromMemorySegment(S, b, bp + (long) L * E, NATIVE);
-            FloatVector a0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
             c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            FloatVector a1 = FloatVector.broadcast(S, w[ap + 1]);
             c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            FloatVector a2 = FloatVector.broadcast(S, w[ap + 2]);
             c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            FloatVector a3 = FloatVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0); c4_1 = b1.fma(a4, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0); c5_1 = b1.fma(a5, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, w[ap + 6]);
+            c6_0 = b0.fma(a6, c6_0); c6_1 = b1.fma(a6, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, w[ap + 7]);
+            c7_0 = b0.fma(a7, c7_0); c7_1 = b1.fma(a7, c7_1);
+        }
+        c0_0.intoArray(w, tile + 0 * L); c0_1.intoArray(w, tile + 1 * L);
+        c1_0.intoArray(w, tile + 2 * L); c1_1.intoArray(w, tile + 3 * L);
+        c2_0.intoArray(w, tile + 4 * L); c2_1.intoArray(w, tile + 5 * L);
+        c3_0.intoArray(w, tile + 6 * L); c3_1.intoArray(w, tile + 7 * L);
+        c4_0.intoArray(w, tile + 8 * L); c4_1.intoArray(w, tile + 9 * L);
+        c5_0.intoArray(w, tile + 10 * L); c5_1.intoArray(w, tile + 11 * L);
+        c6_0.intoArray(w, tile + 12 * L); c6_1.intoArray(w, tile + 13 * L);
+        c7_0.intoArray(w, tile + 14 * L); c7_1.intoArray(w, tile + 15 * L);
+    }
+
+    /** 8 rows x 1 vector: 8 accumulators over all of k; A from the panel w[0 ...] (8 values per step), sums to w[8 k ...]. */
+    private static void direct8x1(int k, float[] w, MemorySegment b, long bCol, int ldb) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0;
+        FloatVector c2_0 = c0_0;
+        FloatVector c3_0 = c0_0;
+        FloatVector c4_0 = c0_0;
+        FloatVector c5_0 = c0_0;
+        FloatVector c6_0 = c0_0;
+        FloatVector c7_0 = c0_0;
+        int tile = 8 * k;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 8;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, w[ap + 6]);
+            c6_0 = b0.fma(a6, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, w[ap + 7]);
+            c7_0 = b0.fma(a7, c7_0);
+        }
+        c0_0.intoArray(w, tile + 0 * L);
+        c1_0.intoArray(w, tile + 1 * L);
+        c2_0.intoArray(w, tile + 2 * L);
+        c3_0.intoArray(w, tile + 3 * L);
+        c4_0.intoArray(w, tile + 4 * L);
+        c5_0.intoArray(w, tile + 5 * L);
+        c6_0.intoArray(w, tile + 6 * L);
+        c7_0.intoArray(w, tile + 7 * L);
+    }
+
+    /** 8 rows x 1 vector (the first width lanes): 8 accumulators over all of k; A from the panel w[0 ...] (8 values per step), sums to w[8 k ...]. */
+    private static void direct8x1m(int k, float[] w, MemorySegment b, long bCol, int ldb, int width) {
+        VectorMask<Float> mk = S.indexInRange(0, width);   // made here: a mask passed in would be boxed
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0;
+        FloatVector c2_0 = c0_0;
+        FloatVector c3_0 = c0_0;
+        FloatVector c4_0 = c0_0;
+        FloatVector c5_0 = c0_0;
+        FloatVector c6_0 = c0_0;
+        FloatVector c7_0 = c0_0;
+        int tile = 8 * k;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 8;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE, mk);
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, w[ap + 3]);
+            c3_0 = b0.fma(a3, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, w[ap + 4]);
+            c4_0 = b0.fma(a4, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, w[ap + 5]);
+            c5_0 = b0.fma(a5, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, w[ap + 6]);
+            c6_0 = b0.fma(a6, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, w[ap + 7]);
+            c7_0 = b0.fma(a7, c7_0);
+        }
+        c0_0.intoArray(w, tile + 0 * L);
+        c1_0.intoArray(w, tile + 1 * L);
+        c2_0.intoArray(w, tile + 2 * L);
+        c3_0.intoArray(w, tile + 3 * L);
+        c4_0.intoArray(w, tile + 4 * L);
+        c5_0.intoArray(w, tile + 5 * L);
+        c6_0.intoArray(w, tile + 6 * L);
+        c7_0.intoArray(w, tile + 7 * L);
+    }
+
+    /** 4 rows x 2 vectors: 8 accumulators over all of k; A from the panel w[0 ...] (4 values per step), sums to w[4 k ...]. */
+    private static void direct4x2(int k, float[] w, MemorySegment b, long bCol, int ldb) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        int tile = 4 * k;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 4;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = fromMemorySegment(S, b, bp + (long) L * E, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, w[ap + 1]);
+            c1_0 = b0.fma(a1, c1_0); c1_1 = b1.fma(a1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, w[ap + 2]);
+            c2_0 = b0.fma(a2, c2_0); c2_1 = b1.fma(a2, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, w[ap + 3]);
             c3_0 = b0.fma(a3, c3_0); c3_1 = b1.fma(a3, c3_1);
         }
-        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 1 * L);
-        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 3 * L);
-        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 5 * L);
-        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 7 * L);
+        c0_0.intoArray(w, tile + 0 * L); c0_1.intoArray(w, tile + 1 * L);
+        c1_0.intoArray(w, tile + 2 * L); c1_1.intoArray(w, tile + 3 * L);
+        c2_0.intoArray(w, tile + 4 * L); c2_1.intoArray(w, tile + 5 * L);
+        c3_0.intoArray(w, tile + 6 * L); c3_1.intoArray(w, tile + 7 * L);
     }
 
-    /** 8 rows x 1 vector: 8 accumulators over all of k, sums to t[0 ...] (8 x 1L). */
-    private static void direct8x1(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, float[] t) {
+    /** 4 rows x 1 vector: 4 accumulators over all of k; A from the panel w[0 ...] (4 values per step), sums to w[4 k ...]. */
+    private static void direct4x1(int k, float[] w, MemorySegment b, long bCol, int ldb) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = c0_0;
         FloatVector c2_0 = c0_0;
         FloatVector c3_0 = c0_0;
-        FloatVector c4_0 = c0_0;
-        FloatVector c5_0 = c0_0;
-        FloatVector c6_0 = c0_0;
-        FloatVector c7_0 = c0_0;
+        int tile = 4 * k;
         for (int p = 0; p < k; p++) {
-            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 4;
             FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
-            FloatVector a0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
             c0_0 = b0.fma(a0, c0_0);
-            FloatVector a1 = FloatVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            FloatVector a1 = FloatVector.broadcast(S, w[ap + 1]);
             c1_0 = b0.fma(a1, c1_0);
-            FloatVector a2 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            FloatVector a2 = FloatVector.broadcast(S, w[ap + 2]);
             c2_0 = b0.fma(a2, c2_0);
-            FloatVector a3 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            FloatVector a3 = FloatVector.broadcast(S, w[ap + 3]);
             c3_0 = b0.fma(a3, c3_0);
-            FloatVector a4 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 4 * rs));
-            c4_0 = b0.fma(a4, c4_0);
-            FloatVector a5 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 5 * rs));
-            c5_0 = b0.fma(a5, c5_0);
-            FloatVector a6 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 6 * rs));
-            c6_0 = b0.fma(a6, c6_0);
-            FloatVector a7 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 7 * rs));
-            c7_0 = b0.fma(a7, c7_0);
         }
-        c0_0.intoArray(t, 0 * L);
-        c1_0.intoArray(t, 1 * L);
-        c2_0.intoArray(t, 2 * L);
-        c3_0.intoArray(t, 3 * L);
-        c4_0.intoArray(t, 4 * L);
-        c5_0.intoArray(t, 5 * L);
-        c6_0.intoArray(t, 6 * L);
-        c7_0.intoArray(t, 7 * L);
+        c0_0.intoArray(w, tile + 0 * L);
+        c1_0.intoArray(w, tile + 1 * L);
+        c2_0.intoArray(w, tile + 2 * L);
+        c3_0.intoArray(w, tile + 3 * L);
     }
 
-    /** 8 rows x 1 vector (the first width lanes): 8 accumulators over all of k, sums to t[0 ...] (8 x 1L). */
-    private static void direct8x1m(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, float[] t, int width) {
+    /** 4 rows x 1 vector (the first width lanes): 4 accumulators over all of k; A from the panel w[0 ...] (4 values per step), sums to w[4 k ...]. */
+    private static void direct4x1m(int k, float[] w, MemorySegment b, long bCol, int ldb, int width) {
         VectorMask<Float> mk = S.indexInRange(0, width);   // made here: a mask passed in would be boxed
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = c0_0;
         FloatVector c2_0 = c0_0;
         FloatVector c3_0 = c0_0;
-        FloatVector c4_0 = c0_0;
-        FloatVector c5_0 = c0_0;
-        FloatVector c6_0 = c0_0;
-        FloatVector c7_0 = c0_0;
+        int tile = 4 * k;
         for (int p = 0; p < k; p++) {
-            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 4;
             FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE, mk);
-            FloatVector a0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
             c0_0 = b0.fma(a0, c0_0);
-            FloatVector a1 = FloatVector.broadcast(S, a.getAtIndex(F, ap + rs));
+            FloatVector a1 = FloatVector.broadcast(S, w[ap + 1]);
             c1_0 = b0.fma(a1, c1_0);
-            FloatVector a2 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 2 * rs));
+            FloatVector a2 = FloatVector.broadcast(S, w[ap + 2]);
             c2_0 = b0.fma(a2, c2_0);
-            FloatVector a3 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 3 * rs));
+            FloatVector a3 = FloatVector.broadcast(S, w[ap + 3]);
             c3_0 = b0.fma(a3, c3_0);
-            FloatVector a4 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 4 * rs));
-            c4_0 = b0.fma(a4, c4_0);
-            FloatVector a5 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 5 * rs));
-            c5_0 = b0.fma(a5, c5_0);
-            FloatVector a6 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 6 * rs));
-            c6_0 = b0.fma(a6, c6_0);
-            FloatVector a7 = FloatVector.broadcast(S, a.getAtIndex(F, ap + 7 * rs));
-            c7_0 = b0.fma(a7, c7_0);
         }
-        c0_0.intoArray(t, 0 * L);
-        c1_0.intoArray(t, 1 * L);
-        c2_0.intoArray(t, 2 * L);
-        c3_0.intoArray(t, 3 * L);
-        c4_0.intoArray(t, 4 * L);
-        c5_0.intoArray(t, 5 * L);
-        c6_0.intoArray(t, 6 * L);
-        c7_0.intoArray(t, 7 * L);
+        c0_0.intoArray(w, tile + 0 * L);
+        c1_0.intoArray(w, tile + 1 * L);
+        c2_0.intoArray(w, tile + 2 * L);
+        c3_0.intoArray(w, tile + 3 * L);
     }
 
-    /** 1 rows x 1 vector (the first width lanes): 1 accumulators over all of k, sums to t[0 ...] (1 x 1L). */
-    private static void direct1x1m(int k, MemorySegment a, long aRow, long rs, long cs, MemorySegment b, long bCol, int ldb, float[] t, int width) {
-        VectorMask<Float> mk = S.indexInRange(0, width);   // made here: a mask passed in would be boxed
+    /** 1 rows x 2 vectors: 2 accumulators over all of k; A from the panel w[0 ...] (1 values per step), sums to w[1 k ...]. */
+    private static void direct1x2(int k, float[] w, MemorySegment b, long bCol, int ldb) {
         FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0;
+        int tile = 1 * k;
         for (int p = 0; p < k; p++) {
-            long bp = (bCol + (long) p * ldb) * E, ap = aRow + p * cs;
-            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE, mk);
-            FloatVector a0 = FloatVector.broadcast(S, a.getAtIndex(F, ap));
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 1;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector b1 = fromMemorySegment(S, b, bp + (long) L * E, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0); c0_1 = b1.fma(a0, c0_1);
+        }
+        c0_0.intoArray(w, tile + 0 * L); c0_1.intoArray(w, tile + 1 * L);
+    }
+
+    /** 1 rows x 1 vector: 1 accumulators over all of k; A from the panel w[0 ...] (1 values per step), sums to w[1 k ...]. */
+    private static void direct1x1(int k, float[] w, MemorySegment b, long bCol, int ldb) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        int tile = 1 * k;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 1;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
             c0_0 = b0.fma(a0, c0_0);
         }
-        c0_0.intoArray(t, 0 * L);
+        c0_0.intoArray(w, tile + 0 * L);
+    }
+
+    /** 1 rows x 1 vector (the first width lanes): 1 accumulators over all of k; A from the panel w[0 ...] (1 values per step), sums to w[1 k ...]. */
+    private static void direct1x1m(int k, float[] w, MemorySegment b, long bCol, int ldb, int width) {
+        VectorMask<Float> mk = S.indexInRange(0, width);   // made here: a mask passed in would be boxed
+        FloatVector c0_0 = FloatVector.zero(S);
+        int tile = 1 * k;
+        for (int p = 0; p < k; p++) {
+            long bp = (bCol + (long) p * ldb) * E;
+            int ap = p * 1;
+            FloatVector b0 = fromMemorySegment(S, b, bp, NATIVE, mk);
+            FloatVector a0 = FloatVector.broadcast(S, w[ap]);
+            c0_0 = b0.fma(a0, c0_0);
+        }
+        c0_0.intoArray(w, tile + 0 * L);
     }
 
 
