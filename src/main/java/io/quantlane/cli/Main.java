@@ -67,11 +67,13 @@ public final class Main {
         FloatKernels fast = Kernels.implementation();
         FloatKernels twin = Kernels.scalar();
         int n = 1 << 16;
-        String[] names = {"dot", "axpy", "gemv 256x256", "exp", "sigmoid", "tanh", "gelu", "softmax", "adamW"};
+        String[] names = {"dot", "axpy", "gemv 256x256", "sgemm 256^3", "sgemm A^T B^T", "exp", "sigmoid", "tanh", "gelu", "softmax", "adamW"};
         Kernel[] kernels = {
             (k, m, x, y, z) -> z.setAtIndex(ValueLayout.JAVA_FLOAT, 0, k.dot(m, x, 0, 1, y, 0, 1)),
             (k, m, x, y, z) -> k.axpy(m, 0.5f, x, 0, 1, z, 0, 1),
             (k, m, x, y, z) -> k.gemv(256, 256, 1f, x, 0, 256, y, 0, 1, 0f, z, 0, 1),
+            (k, m, x, y, z) -> k.sgemm(false, false, 256, 256, 256, 1f, x, 0, 256, y, 0, 256, 0f, z, 0, 256),
+            (k, m, x, y, z) -> k.sgemm(true, true, 256, 256, 256, 1f, x, 0, 256, y, 0, 256, 0.5f, z, 0, 256),
             (k, m, x, y, z) -> k.exp(m, x, 0, z, 0),
             (k, m, x, y, z) -> k.sigmoid(m, x, 0, z, 0),
             (k, m, x, y, z) -> k.tanh(m, x, 0, z, 0),

@@ -7,7 +7,9 @@ import java.lang.foreign.MemorySegment;
  * Per-thread scratch for the GEMM kernels, grown to the largest request this thread has made and then
  * reused, so steady-state calls allocate nothing: heap arrays for the packed panels and the edge tile (the
  * micro-kernels index them with ints), and a native block for the direct path's transposed B (its kernels
- * read segments). Each thread that runs a GEMM (the caller, or a worker of a {@code Parallel}) has its own;
+ * read segments). Never a heap segment: the JDK's segment-access code keeps one type profile for all
+ * callers, and once it has seen heap and native segments C2 stops intrinsifying vector loads and boxes them
+ * (seen as 600 bytes per call in kernels that had nothing to do with GEMM). Each thread that runs a GEMM (the caller, or a worker of a {@code Parallel}) has its own;
  * the GC frees them once the thread is gone (the block comes from {@link Arena#ofAuto()}). One call uses one
  * of each at a time; none is ever shared between threads.
  */

@@ -3,6 +3,7 @@ package io.quantlane.kernel.simd;
 import io.quantlane.kernel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -282,8 +283,9 @@ final class SimdSgemm {
 
     /**
      * Without packing B: each block of rows of op(A) is copied into this thread's array (k steps of R values,
-     * so the kernels' broadcasts are plain array loads), B is read in place, or op(B) = B^T is first transposed
-     * into scratch so the kernels always see k x n rows. Rows in blocks of 8 (B is read once per block: for a
+     * so the kernels' broadcasts are plain array loads), B is read in place. For A B^T with k of at least 8
+     * vectors, {@link #directDot}; other products with op(B) = B^T first transpose B into scratch so the kernels
+     * always see k x n rows. Rows in blocks of 8 (B is read once per block: for a
      * few rows and a large k x n that is the memory traffic), then 4, then 1; in each block, columns two
      * vectors at a time, then one, the last partial vector under a mask. The sums go to a tile after the A
      * block, and {@link #storeDirect} applies alpha and beta, which keeps the kernels small enough for C1
@@ -291,12 +293,19 @@ final class SimdSgemm {
      */
     static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
                        int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+        if (transB && !transA && k >= 8 * L) {   // shorter rows: the 16 reductions per tile would dominate
+            directDot(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         if (transB) {
-            MemorySegment tb = GemmScratch.get((long) k * n * E);
-            transpose(n, k, b, bOff, ldb, tb);
-            b = tb;
+            // Rows one cache line longer than n: with n a multiple of 1024 floats, rows 4 KiB apart would all
+            // fall in one L1 set, and the transpose ran ten times slower.
+            int ldt = n + 16;
+            MemorySegment t = GemmScratch.get((long) k * ldt * E);
+            transpose(n, k, b, bOff, ldb, t, ldt);
+            b = t;
             bOff = 0;
-            ldb = n;
+            ldb = ldt;
         }
         float[] w = GemmScratch.floats(8 * k + 8 * 2 * L);
         int i = directRows(8, 0, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
@@ -342,6 +351,53 @@ final class SimdSgemm {
         return i;
     }
 
+    /**
+     * A B^T without moving B: C[i][j] is the dot product of row i of A and row j of B, both contiguous along k.
+     * Tiles of 4 x 4 dot products (16 vector sums, so each load feeds four FMAs), the edges 4 x 1, 1 x 4 and
+     * 1 x 1. Transposing B into rows instead cost more than the product itself when m is small.
+     */
+    private static void directDot(int m, int n, int k, float alpha, MemorySegment a, long aOff, int lda,
+                                  MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+        float[] w = GemmScratch.floats(16);
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            long aRow = aOff + (long) i * lda;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                dot4x4(k, a, aRow, lda, b, bOff + (long) j * ldb, ldb, w, 0);
+                storeDots(4, 4, alpha, beta, w, c, cOff + (long) i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                dot4x1(k, a, aRow, lda, b, bOff + (long) j * ldb, ldb, w, 0);
+                storeDots(4, 1, alpha, beta, w, c, cOff + (long) i * ldc + j, ldc);
+            }
+        }
+        for (; i < m; i++) {
+            long aRow = aOff + (long) i * lda;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                dot1x4(k, a, aRow, lda, b, bOff + (long) j * ldb, ldb, w, 0);
+                storeDots(1, 4, alpha, beta, w, c, cOff + (long) i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                dot1x1(k, a, aRow, lda, b, bOff + (long) j * ldb, ldb, w, 0);
+                storeDots(1, 1, alpha, beta, w, c, cOff + (long) i * ldc + j, ldc);
+            }
+        }
+    }
+
+    /** C[rows x cols] = alpha w + beta C (beta = 0: C not read), w row-major rows x cols. */
+    private static void storeDots(int rows, int cols, float alpha, float beta, float[] w, MemorySegment c, long cAt,
+                                  int ldc) {
+        for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < cols; q++) {
+                long at = cAt + (long) r * ldc + q;
+                float acc = alpha * w[r * cols + q];
+                c.setAtIndex(F, at, beta == 0f ? acc : acc + beta * c.getAtIndex(F, at));
+            }
+        }
+    }
+
     /** w[p rows + r] = op(A)[i + r][p] for r < rows, p < k. */
     private static void packRows(boolean transA, MemorySegment a, long aOff, int lda, int i, int rows, int k, float[] w) {
         if (transA) {        // op(A)[i + r][p] = A[p][i + r]: rows neighbours in a row of A
@@ -361,8 +417,8 @@ final class SimdSgemm {
         }
     }
 
-    /** {@code w} (k x n, row-major) = B^T for B stored n x k: in 16 x 16 blocks, so reads and writes stay in cache. */
-    private static void transpose(int n, int k, MemorySegment b, long bOff, int ldb, MemorySegment w) {
+    /** {@code w} (k x n, leading dimension ldw) = B^T for B stored n x k, in 16 x 16 blocks that stay in cache. */
+    private static void transpose(int n, int k, MemorySegment b, long bOff, int ldb, MemorySegment w, int ldw) {
         for (int j0 = 0; j0 < n; j0 += 16) {
             int j1 = Math.min(n, j0 + 16);
             for (int p0 = 0; p0 < k; p0 += 16) {
@@ -370,7 +426,7 @@ final class SimdSgemm {
                 for (int j = j0; j < j1; j++) {
                     long src = bOff + (long) j * ldb;
                     for (int p = p0; p < p1; p++) {
-                        w.setAtIndex(F, (long) p * n + j, b.getAtIndex(F, src + p));
+                        w.setAtIndex(F, (long) p * ldw + j, b.getAtIndex(F, src + p));
                     }
                 }
             }
@@ -656,6 +712,140 @@ final class SimdSgemm {
             c0_0 = b0.fma(a0, c0_0);
         }
         c0_0.intoArray(w, tile + 0 * L);
+    }
+
+
+    /** 4 rows of A against 4 rows of B, both along k: 16 vector sums, reduced into w[tile ...] (4 x 4, row-major). */
+    private static void dot4x4(int k, MemorySegment a, long aRow, int lda, MemorySegment b, long bRow, int ldb, float[] w, int tile) {
+        FloatVector s0_0 = FloatVector.zero(S);
+        FloatVector s0_1 = s0_0, s0_2 = s0_0, s0_3 = s0_0;
+        FloatVector s1_0 = s0_0, s1_1 = s0_0, s1_2 = s0_0, s1_3 = s0_0;
+        FloatVector s2_0 = s0_0, s2_1 = s0_0, s2_2 = s0_0, s2_3 = s0_0;
+        FloatVector s3_0 = s0_0, s3_1 = s0_0, s3_2 = s0_0, s3_3 = s0_0;
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector a0 = fromMemorySegment(S, a, (aRow + 0L * lda + p) * E, NATIVE);
+            FloatVector a1 = fromMemorySegment(S, a, (aRow + 1L * lda + p) * E, NATIVE);
+            FloatVector a2 = fromMemorySegment(S, a, (aRow + 2L * lda + p) * E, NATIVE);
+            FloatVector a3 = fromMemorySegment(S, a, (aRow + 3L * lda + p) * E, NATIVE);
+            FloatVector b0 = fromMemorySegment(S, b, (bRow + 0L * ldb + p) * E, NATIVE);
+            FloatVector b1 = fromMemorySegment(S, b, (bRow + 1L * ldb + p) * E, NATIVE);
+            FloatVector b2 = fromMemorySegment(S, b, (bRow + 2L * ldb + p) * E, NATIVE);
+            FloatVector b3 = fromMemorySegment(S, b, (bRow + 3L * ldb + p) * E, NATIVE);
+            s0_0 = a0.fma(b0, s0_0); s0_1 = a0.fma(b1, s0_1); s0_2 = a0.fma(b2, s0_2); s0_3 = a0.fma(b3, s0_3);
+            s1_0 = a1.fma(b0, s1_0); s1_1 = a1.fma(b1, s1_1); s1_2 = a1.fma(b2, s1_2); s1_3 = a1.fma(b3, s1_3);
+            s2_0 = a2.fma(b0, s2_0); s2_1 = a2.fma(b1, s2_1); s2_2 = a2.fma(b2, s2_2); s2_3 = a2.fma(b3, s2_3);
+            s3_0 = a3.fma(b0, s3_0); s3_1 = a3.fma(b1, s3_1); s3_2 = a3.fma(b2, s3_2); s3_3 = a3.fma(b3, s3_3);
+        }
+        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 1] = s0_1.reduceLanes(VectorOperators.ADD);
+        w[tile + 2] = s0_2.reduceLanes(VectorOperators.ADD);
+        w[tile + 3] = s0_3.reduceLanes(VectorOperators.ADD);
+        w[tile + 4] = s1_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 5] = s1_1.reduceLanes(VectorOperators.ADD);
+        w[tile + 6] = s1_2.reduceLanes(VectorOperators.ADD);
+        w[tile + 7] = s1_3.reduceLanes(VectorOperators.ADD);
+        w[tile + 8] = s2_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 9] = s2_1.reduceLanes(VectorOperators.ADD);
+        w[tile + 10] = s2_2.reduceLanes(VectorOperators.ADD);
+        w[tile + 11] = s2_3.reduceLanes(VectorOperators.ADD);
+        w[tile + 12] = s3_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 13] = s3_1.reduceLanes(VectorOperators.ADD);
+        w[tile + 14] = s3_2.reduceLanes(VectorOperators.ADD);
+        w[tile + 15] = s3_3.reduceLanes(VectorOperators.ADD);
+        for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
+            float x0 = a.getAtIndex(F, aRow + 0L * lda + p);
+            float x1 = a.getAtIndex(F, aRow + 1L * lda + p);
+            float x2 = a.getAtIndex(F, aRow + 2L * lda + p);
+            float x3 = a.getAtIndex(F, aRow + 3L * lda + p);
+            float y0 = b.getAtIndex(F, bRow + 0L * ldb + p);
+            float y1 = b.getAtIndex(F, bRow + 1L * ldb + p);
+            float y2 = b.getAtIndex(F, bRow + 2L * ldb + p);
+            float y3 = b.getAtIndex(F, bRow + 3L * ldb + p);
+            w[tile + 0] = Math.fma(x0, y0, w[tile + 0]); w[tile + 1] = Math.fma(x0, y1, w[tile + 1]); w[tile + 2] = Math.fma(x0, y2, w[tile + 2]); w[tile + 3] = Math.fma(x0, y3, w[tile + 3]);
+            w[tile + 4] = Math.fma(x1, y0, w[tile + 4]); w[tile + 5] = Math.fma(x1, y1, w[tile + 5]); w[tile + 6] = Math.fma(x1, y2, w[tile + 6]); w[tile + 7] = Math.fma(x1, y3, w[tile + 7]);
+            w[tile + 8] = Math.fma(x2, y0, w[tile + 8]); w[tile + 9] = Math.fma(x2, y1, w[tile + 9]); w[tile + 10] = Math.fma(x2, y2, w[tile + 10]); w[tile + 11] = Math.fma(x2, y3, w[tile + 11]);
+            w[tile + 12] = Math.fma(x3, y0, w[tile + 12]); w[tile + 13] = Math.fma(x3, y1, w[tile + 13]); w[tile + 14] = Math.fma(x3, y2, w[tile + 14]); w[tile + 15] = Math.fma(x3, y3, w[tile + 15]);
+        }
+    }
+
+    /** 4 rows of A against 1 rows of B, both along k: 4 vector sums, reduced into w[tile ...] (4 x 1, row-major). */
+    private static void dot4x1(int k, MemorySegment a, long aRow, int lda, MemorySegment b, long bRow, int ldb, float[] w, int tile) {
+        FloatVector s0_0 = FloatVector.zero(S);
+        FloatVector s1_0 = s0_0;
+        FloatVector s2_0 = s0_0;
+        FloatVector s3_0 = s0_0;
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector a0 = fromMemorySegment(S, a, (aRow + 0L * lda + p) * E, NATIVE);
+            FloatVector a1 = fromMemorySegment(S, a, (aRow + 1L * lda + p) * E, NATIVE);
+            FloatVector a2 = fromMemorySegment(S, a, (aRow + 2L * lda + p) * E, NATIVE);
+            FloatVector a3 = fromMemorySegment(S, a, (aRow + 3L * lda + p) * E, NATIVE);
+            FloatVector b0 = fromMemorySegment(S, b, (bRow + 0L * ldb + p) * E, NATIVE);
+            s0_0 = a0.fma(b0, s0_0);
+            s1_0 = a1.fma(b0, s1_0);
+            s2_0 = a2.fma(b0, s2_0);
+            s3_0 = a3.fma(b0, s3_0);
+        }
+        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 1] = s1_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 2] = s2_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 3] = s3_0.reduceLanes(VectorOperators.ADD);
+        for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
+            float x0 = a.getAtIndex(F, aRow + 0L * lda + p);
+            float x1 = a.getAtIndex(F, aRow + 1L * lda + p);
+            float x2 = a.getAtIndex(F, aRow + 2L * lda + p);
+            float x3 = a.getAtIndex(F, aRow + 3L * lda + p);
+            float y0 = b.getAtIndex(F, bRow + 0L * ldb + p);
+            w[tile + 0] = Math.fma(x0, y0, w[tile + 0]);
+            w[tile + 1] = Math.fma(x1, y0, w[tile + 1]);
+            w[tile + 2] = Math.fma(x2, y0, w[tile + 2]);
+            w[tile + 3] = Math.fma(x3, y0, w[tile + 3]);
+        }
+    }
+
+    /** 1 rows of A against 4 rows of B, both along k: 4 vector sums, reduced into w[tile ...] (1 x 4, row-major). */
+    private static void dot1x4(int k, MemorySegment a, long aRow, int lda, MemorySegment b, long bRow, int ldb, float[] w, int tile) {
+        FloatVector s0_0 = FloatVector.zero(S);
+        FloatVector s0_1 = s0_0, s0_2 = s0_0, s0_3 = s0_0;
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector a0 = fromMemorySegment(S, a, (aRow + 0L * lda + p) * E, NATIVE);
+            FloatVector b0 = fromMemorySegment(S, b, (bRow + 0L * ldb + p) * E, NATIVE);
+            FloatVector b1 = fromMemorySegment(S, b, (bRow + 1L * ldb + p) * E, NATIVE);
+            FloatVector b2 = fromMemorySegment(S, b, (bRow + 2L * ldb + p) * E, NATIVE);
+            FloatVector b3 = fromMemorySegment(S, b, (bRow + 3L * ldb + p) * E, NATIVE);
+            s0_0 = a0.fma(b0, s0_0); s0_1 = a0.fma(b1, s0_1); s0_2 = a0.fma(b2, s0_2); s0_3 = a0.fma(b3, s0_3);
+        }
+        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
+        w[tile + 1] = s0_1.reduceLanes(VectorOperators.ADD);
+        w[tile + 2] = s0_2.reduceLanes(VectorOperators.ADD);
+        w[tile + 3] = s0_3.reduceLanes(VectorOperators.ADD);
+        for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
+            float x0 = a.getAtIndex(F, aRow + 0L * lda + p);
+            float y0 = b.getAtIndex(F, bRow + 0L * ldb + p);
+            float y1 = b.getAtIndex(F, bRow + 1L * ldb + p);
+            float y2 = b.getAtIndex(F, bRow + 2L * ldb + p);
+            float y3 = b.getAtIndex(F, bRow + 3L * ldb + p);
+            w[tile + 0] = Math.fma(x0, y0, w[tile + 0]); w[tile + 1] = Math.fma(x0, y1, w[tile + 1]); w[tile + 2] = Math.fma(x0, y2, w[tile + 2]); w[tile + 3] = Math.fma(x0, y3, w[tile + 3]);
+        }
+    }
+
+    /** 1 rows of A against 1 rows of B, both along k: 1 vector sums, reduced into w[tile ...] (1 x 1, row-major). */
+    private static void dot1x1(int k, MemorySegment a, long aRow, int lda, MemorySegment b, long bRow, int ldb, float[] w, int tile) {
+        FloatVector s0_0 = FloatVector.zero(S);
+        int whole = k - k % L;
+        for (int p = 0; p < whole; p += L) {
+            FloatVector a0 = fromMemorySegment(S, a, (aRow + 0L * lda + p) * E, NATIVE);
+            FloatVector b0 = fromMemorySegment(S, b, (bRow + 0L * ldb + p) * E, NATIVE);
+            s0_0 = a0.fma(b0, s0_0);
+        }
+        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
+        for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
+            float x0 = a.getAtIndex(F, aRow + 0L * lda + p);
+            float y0 = b.getAtIndex(F, bRow + 0L * ldb + p);
+            w[tile + 0] = Math.fma(x0, y0, w[tile + 0]);
+        }
     }
 
 
