@@ -28,13 +28,20 @@ run square 'GemmBench.(sgemm|dgemm)$' -p shape=16,64,256,512,1024,2048 -p impl=q
 run ejml 'GemmBench.(sgemm|dgemm)$' -p shape=16,64,256,512,1024 -p impl=quantlane,ejml
 run scalar 'GemmBench.(sgemm|dgemm)$' -p shape=16,64,256 -p impl=quantlane,scalar
 # 3. the shapes of an MLP: batch 1, 8, 32, 256; forward (NN), input gradient (NT), weight gradient (TN)
-run mlp 'GemmBench.sgemm$' -p impl=quantlane,openblas -prof gc -p shape=1x64x64,1x256x256,1x1024x1024,8x256x256,8x1024x1024,32x256x256,32x1024x1024,256x32x256,256x256x256,256x1024x1024,256x256x256:NT,256x256x256:TN,32x1024x1024:NT,32x1024x1024:TN
+run mlp 'GemmBench.sgemm$' -p impl=quantlane,openblas -prof gc -p shape=1x64x64,1x256x256,1x1024x1024,8x256x256,8x1024x1024,32x256x256,32x1024x1024,256x32x256,256x256x256,256x1024x1024,256x256x256:NT,256x256x256:TN,32x1024x1024:NT,32x1024x1024:TN,8x1024x1024:NT,8x256x256:NT
 # 4. two threads against one (Parallel.newPool(2) on this 2-core machine)
 run threads 'GemmBench.(sgemm|dgemm)$' -p shape=256,512,1024,2048 -p impl=quantlane,quantlane2t
 # 5. tile shapes and the packed/direct crossover, each as its own forked JVM setting
 for tile in 12x2 8x3 6x4 6x2; do
   run "tile-$tile" 'GemmBench.(sgemm|dgemm)$' -p shape=256,1024 -p impl=quantlane -f 1 \
       -jvmArgsAppend "$vec -Dquantlane.gemm.tile=$tile -Dquantlane.dgemm.tile=$tile"
+done
+# the same at pinned 256 and 128 bits (the tile is picked per register count, not per width: see GemmConfig)
+for bits in 256 128; do
+  for tile in 12x2 8x3 6x4 6x2; do
+    run "tile$bits-$tile" 'GemmBench.sgemm$' -p shape=256,1024 -p impl=quantlane -f 1 \
+        -jvmArgsAppend "$vec -Dquantlane.vectorBits=$bits -Dquantlane.gemm.tile=$tile"
+  done
 done
 for path in direct packed; do
   run "path-$path" 'GemmBench.sgemm$' -p impl=quantlane -f 1 -jvmArgsAppend "$vec -Dquantlane.gemm.path=$path" \

@@ -50,6 +50,18 @@ def gemm_tables(gemm, peak):
         if len(impls) < 2:
             continue
         other = impls[1]
+        if other == "quantlane2t":
+            print(f"### {step}: one thread vs Parallel.newPool(2)")
+            print()
+            print("| op | shape (m x k x n) | 1 thread µs/op | GFLOP/s | 2 threads µs/op | GFLOP/s | speed-up |")
+            print("|---|---|---:|---:|---:|---:|---:|")
+            for method, shape in sorted(rows, key=lambda r: (r[0], order(r[1]))):
+                q, o = cell((step, method, shape, "quantlane")), cell((step, method, shape, other))
+                if q and o:
+                    print(f"| {method} | {shape} | {q[0]:,.1f} ± {q[1]:,.1f} | {gflops(shape, q[0]):,.1f} | {o[0]:,.1f} ± "
+                          f"{o[1]:,.1f} | {gflops(shape, o[0]):,.1f} | {q[0] / o[0]:.2f}x |")
+            print()
+            continue
         print(f"### {step}: quantlane vs {other}")
         print()
         print(f"| op | shape (m x k x n) | quantlane µs/op | GFLOP/s | % of FMA ceiling | {other} µs/op | GFLOP/s "

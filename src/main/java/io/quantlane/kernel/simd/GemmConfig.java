@@ -33,13 +33,17 @@ final class GemmConfig {
     }
 
     /**
-     * The tile shape for this vector length: 12 x 2 vectors where the CPU has 32 vector registers (every
-     * AVX-512 CPU, whatever width is pinned; aarch64), 6 x 2 where it has 16 (AVX2).
+     * The tile shape for the vector width in use, measured per width (docs/benchmarks.md, tile scans): with 32
+     * vector registers (every AVX-512 CPU, at any pinned width; aarch64) 12 x 2 vectors at 512 bits, 6 x 4 at
+     * 256, 6 x 2 at 128 (where the four shapes were within noise); with 16 registers (AVX2) 6 x 2, the
+     * 12-accumulator shape that leaves room for loads.
      */
-    static int defaultShape() {
-        boolean avx512 = SimdKernels.MAX_BITS >= 512;
-        boolean aarch64 = System.getProperty("os.arch", "").equals("aarch64");
-        return avx512 || aarch64 ? 0 : 3;
+    static int defaultShape(int vectorBits) {
+        boolean regs32 = SimdKernels.MAX_BITS >= 512 || System.getProperty("os.arch", "").equals("aarch64");
+        if (!regs32) {
+            return 3;
+        }
+        return vectorBits >= 512 ? 0 : vectorBits >= 256 ? 2 : 3;
     }
 
     static int shape(String property, int fallback) {

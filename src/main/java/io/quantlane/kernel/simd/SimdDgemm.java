@@ -28,7 +28,7 @@ final class SimdDgemm {
 
     /** Tile shapes by id; folded by C2 through the static final {@link #SHAPE}. */
     private static final int T12X2 = 0, T8X3 = 1, T6X4 = 2, T6X2 = 3;
-    static final int SHAPE = GemmConfig.shape("quantlane.dgemm.tile", GemmConfig.defaultShape());
+    static final int SHAPE = GemmConfig.shape("quantlane.dgemm.tile", GemmConfig.defaultShape(S.vectorBitSize()));
     static final int MR = GemmConfig.mr(SHAPE), NV = GemmConfig.nv(SHAPE), NR = NV * L;
     static final int KC = GemmConfig.blocking("quantlane.dgemm.kc", GemmConfig.defaultKc(E, NR));
     static final int MC = GemmConfig.roundUp(GemmConfig.blocking("quantlane.dgemm.mc", GemmConfig.defaultMc(E, KC)), MR);
@@ -44,7 +44,8 @@ final class SimdDgemm {
 
     /**
      * Whether a product of this shape is packed. Packing pays once the A block is reused over enough columns
-     * and the B block over enough rows; measured with {@code GemmPathBench} (docs/benchmarks.md).
+     * and the B block over enough rows; the crossover was measured with {@code GemmBench} under
+     * {@code -Dquantlane.gemm.path=direct|packed} (docs/benchmarks.md).
      */
     static boolean usePacked(int m, int n, int k) {
         if (PATH != GemmConfig.PATH_AUTO) {
@@ -85,7 +86,7 @@ final class SimdDgemm {
     // ------------------------------------------------------------------ packed path
     // Packed panels and the scratch tile live in this thread's double[] (GemmScratch): int indices into an
     // array let C2 drop the bounds checks of the micro-kernel's loads; over segments addressed by long byte
-    // offsets it kept them, and the kernel ran at 40 % of its speed.
+    // offsets the same kernel ran about a third slower (n = 512: 94 against 124 GFLOP/s).
 
     static void packed(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff,
                        int lda, MemorySegment b, long bOff, int ldb, double beta, MemorySegment c, long cOff, int ldc) {
@@ -266,7 +267,7 @@ final class SimdDgemm {
             bOff = 0;
             ldb = ldt;
         }
-        double[] w = GemmScratch.doubles(8 * k + 8 * 2 * L);
+        double[] w = GemmScratch.doubles(Math.addExact(Math.multiplyExact(8, k), 8 * 2 * L));   // k > 2^28: refused
         int i = directRows(8, 0, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
         i = directRows(4, i, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
         directRows(1, i, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);

@@ -43,9 +43,10 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
  *
  * <h2>Register budget and tile shapes</h2>
  * With 32 vector registers (AVX-512, also at pinned 128 or 256 bits), 24 accumulators plus NV loads of B and
- * one broadcast fit: 12 x 2, 8 x 3 and 6 x 4 vectors are the candidates, all measured
- * (docs/benchmarks.md, {@code GemmTileBench}); with 16 registers (AVX2 without AVX-512) 6 x 2 is the classic
- * shape. {@code -Dquantlane.gemm.tile=12x2|8x3|6x4|6x2} forces one.
+ * one broadcast fit: 12 x 2, 8 x 3 and 6 x 4 vectors are the candidates, all measured at each width
+ * (docs/benchmarks.md, the tile scans of {@code jmh/gemm.sh}); with 16 registers (AVX2 without AVX-512)
+ * 6 x 2 is the classic shape. {@link GemmConfig#defaultShape} keeps the best per width;
+ * {@code -Dquantlane.gemm.tile=12x2|8x3|6x4|6x2} forces one.
  *
  * <h2>Small problems</h2>
  * Packing costs O(mk + kn) copies; for small products that is a large share, so they take the direct path
@@ -69,7 +70,7 @@ final class SimdSgemm {
 
     /** Tile shapes by id; folded by C2 through the static final {@link #SHAPE}. */
     private static final int T12X2 = 0, T8X3 = 1, T6X4 = 2, T6X2 = 3;
-    static final int SHAPE = GemmConfig.shape("quantlane.gemm.tile", GemmConfig.defaultShape());
+    static final int SHAPE = GemmConfig.shape("quantlane.gemm.tile", GemmConfig.defaultShape(S.vectorBitSize()));
     static final int MR = GemmConfig.mr(SHAPE), NV = GemmConfig.nv(SHAPE), NR = NV * L;
     static final int KC = GemmConfig.blocking("quantlane.gemm.kc", GemmConfig.defaultKc(E, NR));
     static final int MC = GemmConfig.roundUp(GemmConfig.blocking("quantlane.gemm.mc", GemmConfig.defaultMc(E, KC)), MR);
@@ -85,7 +86,8 @@ final class SimdSgemm {
 
     /**
      * Whether a product of this shape is packed. Packing pays once the A block is reused over enough columns
-     * and the B block over enough rows; measured with {@code GemmPathBench} (docs/benchmarks.md).
+     * and the B block over enough rows; the crossover was measured with {@code GemmBench} under
+     * {@code -Dquantlane.gemm.path=direct|packed} (docs/benchmarks.md).
      */
     static boolean usePacked(int m, int n, int k) {
         if (PATH != GemmConfig.PATH_AUTO) {
@@ -126,7 +128,7 @@ final class SimdSgemm {
     // ------------------------------------------------------------------ packed path
     // Packed panels and the scratch tile live in this thread's float[] (GemmScratch): int indices into an
     // array let C2 drop the bounds checks of the micro-kernel's loads; over segments addressed by long byte
-    // offsets it kept them, and the kernel ran at 40 % of its speed.
+    // offsets the same kernel ran about a third slower (n = 512: 94 against 124 GFLOP/s).
 
     static void packed(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
                        int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
@@ -307,7 +309,7 @@ final class SimdSgemm {
             bOff = 0;
             ldb = ldt;
         }
-        float[] w = GemmScratch.floats(8 * k + 8 * 2 * L);
+        float[] w = GemmScratch.floats(Math.addExact(Math.multiplyExact(8, k), 8 * 2 * L));   // k > 2^28: refused
         int i = directRows(8, 0, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
         i = directRows(4, i, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
         directRows(1, i, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w);
