@@ -8,17 +8,17 @@ import java.util.Locale;
  * static finals of {@link SimdSgemm} and {@link SimdDgemm}, where C2 folds them.
  *
  * <p>How the defaults were chosen (docs/benchmarks.md has the runs): the reference machine has 48 KiB of L1d
- * and 2 MiB of L2 per core (the issue planned for 32 KiB and 1 MiB; both were measured). KC sets the depth of
- * a packed panel: the B micro-panel of KC x NR values must stay in L1 next to the A micro-panel streaming
- * past, so KC x NR x element size is kept near half of a 32 KiB L1 or below. MC x KC (the A block) is sized
- * for about half of a 1 MiB L2, NC x KC (the B block) for a few MiB of L3. The values below are the best of
- * the scans (KC, MC, NC each varied with the others fixed, n = 256 ... 2048) rounded to tile multiples.
+ * and 2 MiB of L2 per core (the issue planned for 32 KiB and 1 MiB). KC sets the depth of a packed panel: the
+ * B micro-panel of KC x NR values stays in L1 next to the A micro-panel streaming past; KC = 256 (32 KiB for
+ * a 12 x 32 float tile, as for 12 x 16 doubles) was the best of 128, 256, 384 and 512. MC x KC (the A block)
+ * is sized for 512 KiB of L2 and NC x KC (the B block) for 4 MiB of L3; their scans (MC 96 to 768, NC 512 to
+ * 4096 at n = 1024 and 2048) were within noise, so they stay at those sizes, rounded to tile multiples.
  */
 final class GemmConfig {
 
     static final int PATH_AUTO = 0, PATH_DIRECT = 1, PATH_PACKED = 2;
 
-    /** Packed only from this many rows of C: below it the direct kernels read B once per 4 rows anyway. */
+    /** Packed only from this many rows of C: with fewer, packed B would serve one or two row panels. */
     static final int PACKED_MIN_M = 16;
     /** ... and from this m n k: below it packing is a large share of the work. */
     static final long PACKED_MIN_VOLUME = 128L * 128 * 128;
@@ -67,7 +67,7 @@ final class GemmConfig {
         return NVS[shape];
     }
 
-    /** KC: the B micro-panel (KC x NR elements) in 32 KiB, a multiple of 16, at least 64: 256 for both types. */
+    /** KC: the B micro-panel (KC x NR elements) in 32 KiB, a multiple of 16, at least 64: 256 for 12 x 2. */
     static int defaultKc(int elementBytes, int nr) {
         return Math.max(64, (32 * 1024 / (nr * elementBytes)) & -16);
     }

@@ -50,15 +50,18 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
  *
  * <h2>Small problems</h2>
  * Packing costs O(mk + kn) copies; for small products that is a large share, so they take the direct path
- * ({@link #direct}): register tiles that read A and B where they lie, B transposed into scratch first when
- * op(B) = B^T. The crossover ({@link #usePacked}) was measured.
+ * ({@link #direct}): each block of 8, 4 or 1 rows of op(A) is copied to an array and B is read where it lies;
+ * A B^T with k of at least 8 vectors runs as 4 x 4 tiles of dot products ({@link #directDot}), other B^T
+ * products transpose B into scratch first. The crossover ({@link #usePacked}) was measured. (A single row of
+ * C never gets here: {@code SimdKernels.sgemm} hands it to gemv.)
  *
  * <h2>Threads and scratch</h2>
- * Packing buffers are per thread ({@link GemmScratch}, native memory that grows to the largest problem seen and
- * is then reused), so a steady-state call allocates nothing. With a {@link Parallel} of more than one thread,
- * a packed product is cut into row blocks (or column blocks when m is small), each computed by the same code
- * with its own packing: every element of C sees exactly the operations it sees single-threaded, so the
- * result is bit-identical. The path (direct or packed) is chosen on the whole problem, before splitting.
+ * Scratch is per thread ({@link GemmScratch}: heap arrays for the packed panels and tiles, a native block for
+ * a transposed B; each grows to the largest problem seen and is then reused), so a steady-state call
+ * allocates nothing. With a {@link Parallel} of more than one thread, a packed product is cut into row blocks
+ * (or column blocks when m is small), each computed by the same code with its own packing: every element of C
+ * sees exactly the operations it sees single-threaded, so the result is bit-identical. The path (direct or
+ * packed) is chosen on the whole problem, before splitting; direct products run on the caller's thread.
  */
 final class SimdSgemm {
 
