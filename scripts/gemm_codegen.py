@@ -42,6 +42,20 @@ def accumulators(o, t, rows, cols, prefix):
             o.append(f"        {t.vec} " + ", ".join(names) + ";")
 
 
+def broadcast_fmas(o, t, rows, nv):
+    """One step of k: row r's value of A broadcast, times the nv vectors b0.. of B, into accumulators c<r>_<v>."""
+    for r in range(rows):
+        off = "" if r == 0 else f" + {r}"
+        o.append(f"            {t.vec} a{r} = {t.vec}.broadcast(S, w[ap{off}]);")
+        o.append("            " + " ".join(f"c{r}_{v} = b{v}.fma(a{r}, c{r}_{v});" for v in range(nv)))
+
+
+def store_sums(o, rows, nv, at):
+    """The accumulators, row by row, into w[at ...]."""
+    for r in range(rows):
+        o.append("        " + " ".join(f"c{r}_{v}.intoArray(w, {at} + {r * nv + v} * L);" for v in range(nv)))
+
+
 def micro(t, spec):
     mr, nv = map(int, spec.split("x"))
     o = [f"    /** The {mr} x {nv}L tile: {mr * nv} accumulators; per step of k {nv} vector loads of B, {mr} broadcasts "
@@ -53,13 +67,9 @@ def micro(t, spec):
     for v in range(nv):
         off = "" if v == 0 else (" + L" if v == 1 else f" + {v} * L")
         o.append(f"            {t.vec} b{v} = {t.vec}.fromArray(S, w, bp{off});")
-    for r in range(mr):
-        off = "" if r == 0 else f" + {r}"
-        o.append(f"            {t.vec} a{r} = {t.vec}.broadcast(S, w[ap{off}]);")
-        o.append("            " + " ".join(f"c{r}_{v} = b{v}.fma(a{r}, c{r}_{v});" for v in range(nv)))
+    broadcast_fmas(o, t, mr, nv)
     o.append("        }")
-    for r in range(mr):
-        o.append("        " + " ".join(f"c{r}_{v}.intoArray(w, tileAt + {r * nv + v} * L);" for v in range(nv)))
+    store_sums(o, mr, nv, "tileAt")
     o.append("    }")
     return o
 
@@ -82,13 +92,9 @@ def direct(t, spec):
     for v in range(nv):
         off = "" if v == 0 else (" + (long) L * E" if v == 1 else f" + {v}L * L * E")
         o.append(f"            {t.vec} b{v} = fromMemorySegment(S, b, bp{off}, NATIVE{', mk' if masked else ''});")
-    for r in range(rows):
-        off = "" if r == 0 else f" + {r}"
-        o.append(f"            {t.vec} a{r} = {t.vec}.broadcast(S, w[ap{off}]);")
-        o.append("            " + " ".join(f"c{r}_{v} = b{v}.fma(a{r}, c{r}_{v});" for v in range(nv)))
+    broadcast_fmas(o, t, rows, nv)
     o.append("        }")
-    for r in range(rows):
-        o.append("        " + " ".join(f"c{r}_{v}.intoArray(w, tile + {r * nv + v} * L);" for v in range(nv)))
+    store_sums(o, rows, nv, "tile")
     o.append("    }")
     return o
 

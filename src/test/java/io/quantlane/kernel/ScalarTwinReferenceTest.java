@@ -2,7 +2,6 @@ package io.quantlane.kernel;
 
 import io.quantlane.kernel.scalar.ScalarKernels;
 import io.quantlane.testing.Tolerance;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
