@@ -188,6 +188,15 @@ public interface FloatKernels {
                   MemorySegment grad, long gradOff);
 
     /**
+     * Huber loss with threshold delta > 0 (as {@code torch.nn.HuberLoss}, mean reduction): with d = p - t, returns
+     * {@code (1/n) sum h(d)}, {@code h(d) = d^2 / 2} for {@code |d| <= delta} and {@code delta (|d| - delta / 2)}
+     * beyond, and writes {@code grad = clamp(d, -delta, delta) / n}. Quadratic near zero, linear in the tails, so
+     * outliers pull with a bounded force. grad may be exactly pred. n = 0 returns 0.
+     */
+    float huberLoss(int n, float delta, MemorySegment pred, long predOff, MemorySegment target, long targetOff,
+                    MemorySegment grad, long gradOff);
+
+    /**
      * Binary cross-entropy on logits z with targets t in [0, 1] and positive-class weight w (1 = unweighted):
      * returns {@code (1/n) sum [w t softplus(-z) + (1 - t) softplus(z)]} and writes
      * {@code grad = ((1 - t) sigmoid(z) - w t sigmoid(-z)) / n} (which equals {@code (sigmoid(z) (w t + 1 - t) - w t) / n}

@@ -380,6 +380,16 @@ public final class Kernels {
         return IMPL.mseLoss(n, pred, predOff, target, targetOff, grad, gradOff);
     }
 
+    /** @see FloatKernels#huberLoss */
+    public static float huberLoss(int n, float delta, MemorySegment pred, long predOff, MemorySegment target,
+                                  long targetOff, MemorySegment grad, long gradOff) {
+        if (!(delta > 0f) || !Float.isFinite(delta)) {
+            throw new IllegalArgumentException("delta: expected a finite number > 0, got " + delta);
+        }
+        checkLoss("pred", n, pred, predOff, target, targetOff, grad, gradOff);
+        return IMPL.huberLoss(n, delta, pred, predOff, target, targetOff, grad, gradOff);
+    }
+
     /** @see FloatKernels#bceWithLogitsLoss */
     public static float bceWithLogitsLoss(int n, MemorySegment logits, long logitsOff, MemorySegment target,
                                           long targetOff, float posWeight, MemorySegment grad, long gradOff) {

@@ -103,7 +103,7 @@ class InvalidArgumentsTest {
     }
 
     private static final List<String> VALIDATED_FLOATS =
-            List.of("lr", "weightDecay", "momentum", "beta1", "beta2", "eps", "slope", "posWeight");
+            List.of("lr", "weightDecay", "momentum", "beta1", "beta2", "eps", "slope", "posWeight", "delta");
 
     /** Values that are wrong for this parameter whatever the others are. */
     static List<Object> definitelyInvalid(Parameter p, Arena closedArena) {

@@ -512,6 +512,24 @@ class KernelTwinPropertiesTest {
     }
 
     @Property
+    void huberLoss(@ForAll("contiguous") VecCase c, @ForAll boolean inPlace) {
+        try (Arena arena = Arena.ofConfined()) {
+            Random rnd = c.rnd();
+            int n = c.n();
+            Buf p = vec(arena, c, c.x(), rnd, c.scale()), t = vec(arena, c, c.y(), rnd, c.scale());
+            Buf p2 = p.copy(arena);
+            Layout lg = inPlace ? c.x() : c.z();
+            Buf g = inPlace ? p : vec(arena, c, c.z(), rnd, 1f);
+            Buf g2 = inPlace ? p2 : g.copy(arena);
+            float delta = c.scale() * (0.05f + rnd.nextFloat());   // both branches at every magnitude
+            float got = Kernels.huberLoss(n, delta, p.seg, c.x().off(), t.seg, c.y().off(), g.seg, lg.off());
+            float ref = TWIN.huberLoss(n, delta, p2.seg, c.x().off(), t.seg, c.y().off(), g2.seg, lg.off());
+            Tolerance.reduction(n, 8).assertClose("huber loss", got, ref);
+            compareVector("huber grad", g, g2, n, lg, Tolerance.ulps(2));
+        }
+    }
+
+    @Property
     void bceWithLogitsLoss(@ForAll("transcendental") VecCase c, @ForAll("posWeights") float posWeight) {
         try (Arena arena = Arena.ofConfined()) {
             Random rnd = c.rnd();

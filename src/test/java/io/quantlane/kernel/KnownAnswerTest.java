@@ -168,6 +168,12 @@ class KnownAnswerTest {
         assertEquals(2.5f, Kernels.mseLoss(2, seg(1, 2), 0, seg(0, 0), 0, seg(g), 0), TOL, "(1 + 4) / 2");
         assertArrayEquals(new float[] {1, 2}, g, TOL, "2 (p - t) / n");
 
+        // Huber, delta = 1: d = 0.5 is quadratic (0.125), d = -3 is linear (1 * (3 - 0.5) = 2.5).
+        assertEquals((0.125f + 2.5f) / 2, Kernels.huberLoss(2, 1f, seg(0.5f, -1), 0, seg(0, 2), 0, seg(g), 0), TOL);
+        assertArrayEquals(new float[] {0.25f, -0.5f}, g, TOL, "clamp(d, -1, 1) / n");
+        assertEquals(4.5f, Kernels.huberLoss(1, 4f, seg(3), 0, seg(0), 0, seg(g), 0), TOL,
+                "|d| = 3 <= delta = 4: d^2 / 2");
+
         float ln2 = (float) Math.log(2);
         assertEquals(ln2, Kernels.bceWithLogitsLoss(1, seg(0), 0, seg(1), 0, 1f, seg(g), 0), TOL);
         assertEquals(-0.5f, g[0], TOL, "sigmoid(0) - 1");

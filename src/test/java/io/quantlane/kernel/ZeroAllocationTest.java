@@ -65,6 +65,7 @@ class ZeroAllocationTest {
         k.put("softmax", n -> { Ops o = ops(arena, n); return () -> Kernels.softmax(o.rows, o.cols, o.x, 0, o.cols, o.z, 0, o.cols); });
         k.put("logSoftmax", n -> { Ops o = ops(arena, n);
             return () -> Kernels.logSoftmax(o.rows, o.cols, o.x, 0, o.cols, o.z, 0, o.cols); });
+        k.put("huberLoss", n -> { Ops o = ops(arena, n); return () -> Kernels.huberLoss(n, 0.5f, o.x, 0, o.t, 0, o.z, 0); });
         k.put("mseLoss", n -> { Ops o = ops(arena, n); return () -> Kernels.mseLoss(n, o.x, 0, o.t, 0, o.z, 0); });
         k.put("bceWithLogitsLoss", n -> { Ops o = ops(arena, n);
             return () -> Kernels.bceWithLogitsLoss(n, o.x, 0, o.t, 0, 2f, o.z, 0); });

@@ -354,6 +354,22 @@ public final class ScalarKernels implements FloatKernels {
     }
 
     @Override
+    public float huberLoss(int n, float delta, MemorySegment pred, long predOff, MemorySegment target, long targetOff,
+                           MemorySegment grad, long gradOff) {
+        if (n == 0) {
+            return 0f;
+        }
+        float loss = 0f;
+        for (int i = 0; i < n; i++) {
+            float d = get(pred, predOff + i) - get(target, targetOff + i);
+            float a = Math.abs(d);
+            loss += a <= delta ? 0.5f * d * d : delta * (a - 0.5f * delta);
+            set(grad, gradOff + i, Math.max(-delta, Math.min(delta, d)) / n);
+        }
+        return loss / n;
+    }
+
+    @Override
     public float bceWithLogitsLoss(int n, MemorySegment logits, long logitsOff, MemorySegment target,
                                    long targetOff, float posWeight, MemorySegment grad, long gradOff) {
         if (n == 0) {

@@ -639,6 +639,40 @@ public final class SimdKernels implements FloatKernels {
         return acc.reduceLanes(VectorOperators.ADD) / n;
     }
 
+    /** As mseLoss: one pass, the quadratic and linear branches blended by a mask (the tail loads 0 - 0, adds 0). */
+    @Override
+    public float huberLoss(int n, float delta, MemorySegment pred, long predOff, MemorySegment target, long targetOff,
+                           MemorySegment grad, long gradOff) {
+        if (n == 0) {
+            return 0f;
+        }
+        float invN = 1f / n;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector d = fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE)
+                    .sub(fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE));
+            acc = acc.add(huberTerm(d, delta));
+            d.max(-delta).min(delta).mul(invN).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE, m)
+                    .sub(fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m));
+            acc = acc.add(huberTerm(d, delta));
+            d.max(-delta).min(delta).mul(invN).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) * invN;
+    }
+
+    /** h(d) lane by lane; inlined (a vector argument of a non-inlined call would be boxed). */
+    private static FloatVector huberTerm(FloatVector d, float delta) {
+        FloatVector a = d.abs();
+        FloatVector quadratic = d.mul(d).mul(0.5f);
+        FloatVector linear = a.sub(0.5f * delta).mul(delta);
+        return quadratic.blend(linear, a.compare(VectorOperators.GT, delta));
+    }
+
     /**
      * Two passes. The first computes e = exp(-|z|), the loss terms softplus(z) = max(z, 0) + log1p(e) and
      * softplus(-z) = softplus(z) - z, and stores e carrying z's sign bit in grad (read z before writing: grad may
