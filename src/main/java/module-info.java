@@ -12,5 +12,6 @@ module io.quantlane {
     exports io.quantlane.memory;
     exports io.quantlane.kernel;
     exports io.quantlane.kernel.scalar;
+    exports io.quantlane.nn;
     exports io.quantlane.cli;
 }

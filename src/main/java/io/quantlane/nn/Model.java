@@ -1,0 +1,224 @@
+package io.quantlane.nn;
+
+import io.quantlane.kernel.Kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A trained MLP for inference: immutable, safe to share between any number of threads.
+ *
+ * <p>All mutable scratch lives in an {@link InferenceContext}, one per thread ({@link #newContext()}, cheap).
+ * {@link #predict(InferenceContext, MemorySegment, long, MemorySegment, long)} then allocates nothing.
+ *
+ * <p>A batched call runs each row through exactly the code of a one-row call, so a row's output is the same,
+ * bit for bit, whatever batch it comes in and whichever thread computes it. (Per-row kernels are the fast
+ * choice for the small models this layer targets; for bulk scoring of large models, train-time
+ * {@link TrainingPass#forward} runs GEMM over the whole batch.)
+ *
+ * <p>The parameters are a read-only segment: a private copy ({@link Network#toModel()}) or a memory-mapped
+ * file ({@link ModelFile#load}). {@link #close()} releases that memory; call it only when no thread is
+ * predicting.
+ */
+public final class Model implements AutoCloseable {
+
+    private final Mlp spec;
+    private final Arena arena;
+    private final MemorySegment params;
+    private final Scaler scaler;
+    private final MemorySegment scale;   // 1 / std, so that x' = x * scale + shift (one fma)
+    private final MemorySegment shift;   // -mean / std
+    private final List<String> featureNames;
+    private final Map<String, String> metadata;
+
+    Model(Mlp spec, Arena arena, MemorySegment params, Scaler scaler, List<String> featureNames,
+          Map<String, String> metadata) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.arena = arena;
+        if (params.byteSize() != spec.parameterCount() * Float.BYTES) {
+            throw new IllegalArgumentException("params: expected " + spec.parameterCount() + " floats for " + spec
+                    + ", got " + params.byteSize() / Float.BYTES);
+        }
+        this.params = params.asReadOnly();
+        this.featureNames = List.copyOf(Objects.requireNonNull(featureNames, "featureNames"));
+        if (!this.featureNames.isEmpty() && this.featureNames.size() != spec.inputs()) {
+            throw new IllegalArgumentException("featureNames: expected " + spec.inputs() + " names (one per input), got "
+                    + this.featureNames.size());
+        }
+        this.metadata = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(metadata, "metadata")));
+        this.scaler = scaler;
+        if (scaler != null) {
+            if (scaler.columns() != spec.inputs()) {
+                throw new IllegalArgumentException("scaler: expected " + spec.inputs() + " columns, got "
+                        + scaler.columns());
+            }
+            MemorySegment s = arena.allocate((long) spec.inputs() * Float.BYTES, 64);
+            MemorySegment t = arena.allocate((long) spec.inputs() * Float.BYTES, 64);
+            float[] mean = scaler.mean(), std = scaler.std();
+            for (int j = 0; j < mean.length; j++) {
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, j, Scaler.scale(std[j]));
+                t.setAtIndex(ValueLayout.JAVA_FLOAT, j, Scaler.shift(mean[j], std[j]));
+            }
+            this.scale = s.asReadOnly();
+            this.shift = t.asReadOnly();
+        } else {
+            this.scale = null;
+            this.shift = null;
+        }
+    }
+
+    /** A model owning a private copy of {@code params}. */
+    static Model copyOf(Mlp spec, MemorySegment params, Scaler scaler, List<String> featureNames,
+                        Map<String, String> metadata) {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment copy = arena.allocate(Math.max(spec.parameterCount() * Float.BYTES, 64), 64)
+                    .asSlice(0, spec.parameterCount() * Float.BYTES);
+            MemorySegment.copy(params, 0, copy, 0, copy.byteSize());
+            return new Model(spec, arena, copy, scaler, featureNames, metadata);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The architecture. */
+    public Mlp spec() {
+        return spec;
+    }
+
+    /** Input width. */
+    public int inputs() {
+        return spec.inputs();
+    }
+
+    /** Output width. */
+    public int outputs() {
+        return spec.outputs();
+    }
+
+    /** The parameter block, read-only, laid out as {@link Network#parameters()}. */
+    public MemorySegment parameters() {
+        return params;
+    }
+
+    /** The input scaler applied before the first layer, or null. */
+    public Scaler scaler() {
+        return scaler;
+    }
+
+    /** Input column names, or an empty list. */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** Free-form key/value pairs (training seed, library version, data set...). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** A context for one thread's predictions with this model. */
+    public InferenceContext newContext() {
+        return new InferenceContext(this);
+    }
+
+    /**
+     * One sample: x holds {@link #inputs()} raw floats (the model's scaler, if any, is applied here), y receives
+     * {@link #outputs()} floats (probabilities when the model ends in sigmoid or softmax). y must not overlap x.
+     */
+    public void predict(InferenceContext ctx, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        checkContext(ctx);
+        Check.matrix("x", x, xOff, 1, spec.inputs(), spec.inputs());
+        Check.matrix("y", y, yOff, 1, spec.outputs(), spec.outputs());
+        Check.writable("y", y);
+        row(ctx, x, xOff, y, yOff);
+    }
+
+    /**
+     * {@code rows} samples: x is (rows, inputs) with leading dimension ldx, y is (rows, outputs) with ldy.
+     * Row by row through the one-sample code: the same row gives the same output as
+     * {@link #predict(InferenceContext, MemorySegment, long, MemorySegment, long)}.
+     */
+    public void predict(InferenceContext ctx, int rows, MemorySegment x, long xOff, int ldx,
+                        MemorySegment y, long yOff, int ldy) {
+        checkContext(ctx);
+        Check.matrix("x", x, xOff, rows, spec.inputs(), ldx);
+        Check.matrix("y", y, yOff, rows, spec.outputs(), ldy);
+        Check.writable("y", y);
+        for (int r = 0; r < rows; r++) {
+            row(ctx, x, xOff + (long) r * ldx, y, yOff + (long) r * ldy);
+        }
+    }
+
+    /** One sample from and into heap arrays (copied through the context's buffers: no allocation). */
+    public void predict(InferenceContext ctx, float[] x, float[] y) {
+        checkContext(ctx);
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != spec.inputs()) {
+            throw new IllegalArgumentException("x: expected " + spec.inputs() + " floats, got " + x.length);
+        }
+        if (y.length != spec.outputs()) {
+            throw new IllegalArgumentException("y: expected " + spec.outputs() + " floats, got " + y.length);
+        }
+        MemorySegment.copy(x, 0, ctx.input, ValueLayout.JAVA_FLOAT, 0, x.length);
+        row(ctx, ctx.input, 0, ctx.output, 0);
+        MemorySegment.copy(ctx.output, ValueLayout.JAVA_FLOAT, 0, y, 0, y.length);
+    }
+
+    private void checkContext(InferenceContext ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        if (ctx.model != this) {
+            throw new IllegalArgumentException("ctx: belongs to another model; use this model's newContext()");
+        }
+    }
+
+    /** The forward pass of one row, layer by layer, ping-ponging between the context's two buffers. */
+    private void row(InferenceContext ctx, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        MemorySegment in = x;
+        long inOff = xOff;
+        if (scaler != null) {
+            // x' = x * (1 / std) + (-mean / std)
+            MemorySegment.copy(shift, 0, ctx.scaled, 0, shift.byteSize());
+            Kernels.fma(spec.inputs(), x, xOff, 1, scale, 0, 1, ctx.scaled, 0, 1);
+            in = ctx.scaled;
+            inOff = 0;
+        }
+        List<Layer> layers = spec.layers();
+        int last = layers.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            Layer layer = layers.get(i);
+            MemorySegment out = i == last ? y : ((i & 1) == 0 ? ctx.a : ctx.b);
+            long outOff = i == last ? yOff : 0;
+            switch (layer) {
+                case Dense d -> {
+                    // y = b, then y += x W  (W is (in, out): a broadcast-FMA sweep over its rows)
+                    MemorySegment.copy(params, d.biasOffset() * Float.BYTES, out, outOff * Float.BYTES,
+                            (long) d.outputs() * Float.BYTES);
+                    Kernels.gemvT(d.inputs(), d.outputs(), 1f, params, d.weightOffset(), d.outputs(), in, inOff, 1,
+                            1f, out, outOff, 1);
+                }
+                case Activation a -> a.forward(1, params, in, inOff, out, outOff);
+            }
+            in = out;
+            inOff = outOff;
+        }
+    }
+
+    /** Releases the parameter memory (a copy or a file mapping). No thread may be predicting. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Model[" + spec + ", " + spec.trainableParameters() + " parameters"
+                + (scaler != null ? ", scaled inputs" : "") + "]";
+    }
+}
