@@ -38,6 +38,16 @@ public record Tolerance(double rtol, double atol) {
         return new Tolerance((n + extraUlps) * EPS64, Double.MIN_NORMAL);
     }
 
+    /**
+     * An analytic derivative against a central difference {@code (L(p + h) - L(p - h)) / 2h} computed in float.
+     * Rounding in the two loss evaluations contributes about {@code n EPS |L| / h} (n the terms summed, L of
+     * order 1 here) and truncation {@code h^2 |L'''| / 6}; with h = 1e-2 and n up to 100 both stay below 1e-3,
+     * so the bound is 2e-3 absolute plus 2 % of the derivative.
+     */
+    public static Tolerance finiteDifference() {
+        return new Tolerance(2e-2, 2e-3);
+    }
+
     /** Whether got is within tolerance of ref, errors proportional to max(|ref|, scale). */
     public boolean accepts(double got, double ref, double scale) {
         if (Double.isNaN(ref) || Double.isNaN(got)) {
