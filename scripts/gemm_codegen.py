@@ -115,9 +115,16 @@ def dot(t, spec):
     for r in range(ra):
         o.append("            " + " ".join(f"s{r}_{c} = a{r}.fma(b{c}, s{r}_{c});" for c in range(cb)))
     o.append("        }")
+    sw = "SimdKernels.DSWAP" if t.el == "double" else "SimdKernels.SWAP"
+    steps = [("16", 4), ("8", 2), (None, 1)] if t.el == "double" else [("16", 8), ("8", 4), (None, 2), (None, 1)]
+    o.append("        // horizontal sums in a fixed order, the same on every JIT tier (SimdKernels.SWAP1)")
     for r in range(ra):
         for c in range(cb):
-            o.append(f"        w[tile + {r * cb + c}] = s{r}_{c}.reduceLanes(VectorOperators.ADD);")
+            v = f"s{r}_{c}"
+            for cond, h in steps:
+                step = f"{v}.add({v}.rearrange({sw}{h}))"
+                o.append(f"        {v} = SimdKernels.L >= {cond} ? {step} : {v};" if cond else f"        {v} = {step};")
+            o.append(f"        w[tile + {r * cb + c}] = {v}.lane(0);")
     o.append("        for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs")
     for r in range(ra):
         o.append(f"            {t.el} x{r} = a.getAtIndex(F, aRow + {r}L * lda + p);")

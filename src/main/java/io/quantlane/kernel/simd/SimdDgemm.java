@@ -701,22 +701,71 @@ final class SimdDgemm {
             s2_0 = a2.fma(b0, s2_0); s2_1 = a2.fma(b1, s2_1); s2_2 = a2.fma(b2, s2_2); s2_3 = a2.fma(b3, s2_3);
             s3_0 = a3.fma(b0, s3_0); s3_1 = a3.fma(b1, s3_1); s3_2 = a3.fma(b2, s3_2); s3_3 = a3.fma(b3, s3_3);
         }
-        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 1] = s0_1.reduceLanes(VectorOperators.ADD);
-        w[tile + 2] = s0_2.reduceLanes(VectorOperators.ADD);
-        w[tile + 3] = s0_3.reduceLanes(VectorOperators.ADD);
-        w[tile + 4] = s1_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 5] = s1_1.reduceLanes(VectorOperators.ADD);
-        w[tile + 6] = s1_2.reduceLanes(VectorOperators.ADD);
-        w[tile + 7] = s1_3.reduceLanes(VectorOperators.ADD);
-        w[tile + 8] = s2_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 9] = s2_1.reduceLanes(VectorOperators.ADD);
-        w[tile + 10] = s2_2.reduceLanes(VectorOperators.ADD);
-        w[tile + 11] = s2_3.reduceLanes(VectorOperators.ADD);
-        w[tile + 12] = s3_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 13] = s3_1.reduceLanes(VectorOperators.ADD);
-        w[tile + 14] = s3_2.reduceLanes(VectorOperators.ADD);
-        w[tile + 15] = s3_3.reduceLanes(VectorOperators.ADD);
+        // horizontal sums in a fixed order, the same on every JIT tier (SimdKernels.SWAP1)
+        s0_0 = SimdKernels.L >= 16 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP4)) : s0_0;
+        s0_0 = SimdKernels.L >= 8 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP2)) : s0_0;
+        s0_0 = s0_0.add(s0_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 0] = s0_0.lane(0);
+        s0_1 = SimdKernels.L >= 16 ? s0_1.add(s0_1.rearrange(SimdKernels.DSWAP4)) : s0_1;
+        s0_1 = SimdKernels.L >= 8 ? s0_1.add(s0_1.rearrange(SimdKernels.DSWAP2)) : s0_1;
+        s0_1 = s0_1.add(s0_1.rearrange(SimdKernels.DSWAP1));
+        w[tile + 1] = s0_1.lane(0);
+        s0_2 = SimdKernels.L >= 16 ? s0_2.add(s0_2.rearrange(SimdKernels.DSWAP4)) : s0_2;
+        s0_2 = SimdKernels.L >= 8 ? s0_2.add(s0_2.rearrange(SimdKernels.DSWAP2)) : s0_2;
+        s0_2 = s0_2.add(s0_2.rearrange(SimdKernels.DSWAP1));
+        w[tile + 2] = s0_2.lane(0);
+        s0_3 = SimdKernels.L >= 16 ? s0_3.add(s0_3.rearrange(SimdKernels.DSWAP4)) : s0_3;
+        s0_3 = SimdKernels.L >= 8 ? s0_3.add(s0_3.rearrange(SimdKernels.DSWAP2)) : s0_3;
+        s0_3 = s0_3.add(s0_3.rearrange(SimdKernels.DSWAP1));
+        w[tile + 3] = s0_3.lane(0);
+        s1_0 = SimdKernels.L >= 16 ? s1_0.add(s1_0.rearrange(SimdKernels.DSWAP4)) : s1_0;
+        s1_0 = SimdKernels.L >= 8 ? s1_0.add(s1_0.rearrange(SimdKernels.DSWAP2)) : s1_0;
+        s1_0 = s1_0.add(s1_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 4] = s1_0.lane(0);
+        s1_1 = SimdKernels.L >= 16 ? s1_1.add(s1_1.rearrange(SimdKernels.DSWAP4)) : s1_1;
+        s1_1 = SimdKernels.L >= 8 ? s1_1.add(s1_1.rearrange(SimdKernels.DSWAP2)) : s1_1;
+        s1_1 = s1_1.add(s1_1.rearrange(SimdKernels.DSWAP1));
+        w[tile + 5] = s1_1.lane(0);
+        s1_2 = SimdKernels.L >= 16 ? s1_2.add(s1_2.rearrange(SimdKernels.DSWAP4)) : s1_2;
+        s1_2 = SimdKernels.L >= 8 ? s1_2.add(s1_2.rearrange(SimdKernels.DSWAP2)) : s1_2;
+        s1_2 = s1_2.add(s1_2.rearrange(SimdKernels.DSWAP1));
+        w[tile + 6] = s1_2.lane(0);
+        s1_3 = SimdKernels.L >= 16 ? s1_3.add(s1_3.rearrange(SimdKernels.DSWAP4)) : s1_3;
+        s1_3 = SimdKernels.L >= 8 ? s1_3.add(s1_3.rearrange(SimdKernels.DSWAP2)) : s1_3;
+        s1_3 = s1_3.add(s1_3.rearrange(SimdKernels.DSWAP1));
+        w[tile + 7] = s1_3.lane(0);
+        s2_0 = SimdKernels.L >= 16 ? s2_0.add(s2_0.rearrange(SimdKernels.DSWAP4)) : s2_0;
+        s2_0 = SimdKernels.L >= 8 ? s2_0.add(s2_0.rearrange(SimdKernels.DSWAP2)) : s2_0;
+        s2_0 = s2_0.add(s2_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 8] = s2_0.lane(0);
+        s2_1 = SimdKernels.L >= 16 ? s2_1.add(s2_1.rearrange(SimdKernels.DSWAP4)) : s2_1;
+        s2_1 = SimdKernels.L >= 8 ? s2_1.add(s2_1.rearrange(SimdKernels.DSWAP2)) : s2_1;
+        s2_1 = s2_1.add(s2_1.rearrange(SimdKernels.DSWAP1));
+        w[tile + 9] = s2_1.lane(0);
+        s2_2 = SimdKernels.L >= 16 ? s2_2.add(s2_2.rearrange(SimdKernels.DSWAP4)) : s2_2;
+        s2_2 = SimdKernels.L >= 8 ? s2_2.add(s2_2.rearrange(SimdKernels.DSWAP2)) : s2_2;
+        s2_2 = s2_2.add(s2_2.rearrange(SimdKernels.DSWAP1));
+        w[tile + 10] = s2_2.lane(0);
+        s2_3 = SimdKernels.L >= 16 ? s2_3.add(s2_3.rearrange(SimdKernels.DSWAP4)) : s2_3;
+        s2_3 = SimdKernels.L >= 8 ? s2_3.add(s2_3.rearrange(SimdKernels.DSWAP2)) : s2_3;
+        s2_3 = s2_3.add(s2_3.rearrange(SimdKernels.DSWAP1));
+        w[tile + 11] = s2_3.lane(0);
+        s3_0 = SimdKernels.L >= 16 ? s3_0.add(s3_0.rearrange(SimdKernels.DSWAP4)) : s3_0;
+        s3_0 = SimdKernels.L >= 8 ? s3_0.add(s3_0.rearrange(SimdKernels.DSWAP2)) : s3_0;
+        s3_0 = s3_0.add(s3_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 12] = s3_0.lane(0);
+        s3_1 = SimdKernels.L >= 16 ? s3_1.add(s3_1.rearrange(SimdKernels.DSWAP4)) : s3_1;
+        s3_1 = SimdKernels.L >= 8 ? s3_1.add(s3_1.rearrange(SimdKernels.DSWAP2)) : s3_1;
+        s3_1 = s3_1.add(s3_1.rearrange(SimdKernels.DSWAP1));
+        w[tile + 13] = s3_1.lane(0);
+        s3_2 = SimdKernels.L >= 16 ? s3_2.add(s3_2.rearrange(SimdKernels.DSWAP4)) : s3_2;
+        s3_2 = SimdKernels.L >= 8 ? s3_2.add(s3_2.rearrange(SimdKernels.DSWAP2)) : s3_2;
+        s3_2 = s3_2.add(s3_2.rearrange(SimdKernels.DSWAP1));
+        w[tile + 14] = s3_2.lane(0);
+        s3_3 = SimdKernels.L >= 16 ? s3_3.add(s3_3.rearrange(SimdKernels.DSWAP4)) : s3_3;
+        s3_3 = SimdKernels.L >= 8 ? s3_3.add(s3_3.rearrange(SimdKernels.DSWAP2)) : s3_3;
+        s3_3 = s3_3.add(s3_3.rearrange(SimdKernels.DSWAP1));
+        w[tile + 15] = s3_3.lane(0);
         for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
             double x0 = a.getAtIndex(F, aRow + 0L * lda + p);
             double x1 = a.getAtIndex(F, aRow + 1L * lda + p);
@@ -751,10 +800,23 @@ final class SimdDgemm {
             s2_0 = a2.fma(b0, s2_0);
             s3_0 = a3.fma(b0, s3_0);
         }
-        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 1] = s1_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 2] = s2_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 3] = s3_0.reduceLanes(VectorOperators.ADD);
+        // horizontal sums in a fixed order, the same on every JIT tier (SimdKernels.SWAP1)
+        s0_0 = SimdKernels.L >= 16 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP4)) : s0_0;
+        s0_0 = SimdKernels.L >= 8 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP2)) : s0_0;
+        s0_0 = s0_0.add(s0_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 0] = s0_0.lane(0);
+        s1_0 = SimdKernels.L >= 16 ? s1_0.add(s1_0.rearrange(SimdKernels.DSWAP4)) : s1_0;
+        s1_0 = SimdKernels.L >= 8 ? s1_0.add(s1_0.rearrange(SimdKernels.DSWAP2)) : s1_0;
+        s1_0 = s1_0.add(s1_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 1] = s1_0.lane(0);
+        s2_0 = SimdKernels.L >= 16 ? s2_0.add(s2_0.rearrange(SimdKernels.DSWAP4)) : s2_0;
+        s2_0 = SimdKernels.L >= 8 ? s2_0.add(s2_0.rearrange(SimdKernels.DSWAP2)) : s2_0;
+        s2_0 = s2_0.add(s2_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 2] = s2_0.lane(0);
+        s3_0 = SimdKernels.L >= 16 ? s3_0.add(s3_0.rearrange(SimdKernels.DSWAP4)) : s3_0;
+        s3_0 = SimdKernels.L >= 8 ? s3_0.add(s3_0.rearrange(SimdKernels.DSWAP2)) : s3_0;
+        s3_0 = s3_0.add(s3_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 3] = s3_0.lane(0);
         for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
             double x0 = a.getAtIndex(F, aRow + 0L * lda + p);
             double x1 = a.getAtIndex(F, aRow + 1L * lda + p);
@@ -781,10 +843,23 @@ final class SimdDgemm {
             DoubleVector b3 = fromMemorySegment(S, b, (bRow + 3L * ldb + p) * E, NATIVE);
             s0_0 = a0.fma(b0, s0_0); s0_1 = a0.fma(b1, s0_1); s0_2 = a0.fma(b2, s0_2); s0_3 = a0.fma(b3, s0_3);
         }
-        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
-        w[tile + 1] = s0_1.reduceLanes(VectorOperators.ADD);
-        w[tile + 2] = s0_2.reduceLanes(VectorOperators.ADD);
-        w[tile + 3] = s0_3.reduceLanes(VectorOperators.ADD);
+        // horizontal sums in a fixed order, the same on every JIT tier (SimdKernels.SWAP1)
+        s0_0 = SimdKernels.L >= 16 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP4)) : s0_0;
+        s0_0 = SimdKernels.L >= 8 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP2)) : s0_0;
+        s0_0 = s0_0.add(s0_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 0] = s0_0.lane(0);
+        s0_1 = SimdKernels.L >= 16 ? s0_1.add(s0_1.rearrange(SimdKernels.DSWAP4)) : s0_1;
+        s0_1 = SimdKernels.L >= 8 ? s0_1.add(s0_1.rearrange(SimdKernels.DSWAP2)) : s0_1;
+        s0_1 = s0_1.add(s0_1.rearrange(SimdKernels.DSWAP1));
+        w[tile + 1] = s0_1.lane(0);
+        s0_2 = SimdKernels.L >= 16 ? s0_2.add(s0_2.rearrange(SimdKernels.DSWAP4)) : s0_2;
+        s0_2 = SimdKernels.L >= 8 ? s0_2.add(s0_2.rearrange(SimdKernels.DSWAP2)) : s0_2;
+        s0_2 = s0_2.add(s0_2.rearrange(SimdKernels.DSWAP1));
+        w[tile + 2] = s0_2.lane(0);
+        s0_3 = SimdKernels.L >= 16 ? s0_3.add(s0_3.rearrange(SimdKernels.DSWAP4)) : s0_3;
+        s0_3 = SimdKernels.L >= 8 ? s0_3.add(s0_3.rearrange(SimdKernels.DSWAP2)) : s0_3;
+        s0_3 = s0_3.add(s0_3.rearrange(SimdKernels.DSWAP1));
+        w[tile + 3] = s0_3.lane(0);
         for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
             double x0 = a.getAtIndex(F, aRow + 0L * lda + p);
             double y0 = b.getAtIndex(F, bRow + 0L * ldb + p);
@@ -804,7 +879,11 @@ final class SimdDgemm {
             DoubleVector b0 = fromMemorySegment(S, b, (bRow + 0L * ldb + p) * E, NATIVE);
             s0_0 = a0.fma(b0, s0_0);
         }
-        w[tile + 0] = s0_0.reduceLanes(VectorOperators.ADD);
+        // horizontal sums in a fixed order, the same on every JIT tier (SimdKernels.SWAP1)
+        s0_0 = SimdKernels.L >= 16 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP4)) : s0_0;
+        s0_0 = SimdKernels.L >= 8 ? s0_0.add(s0_0.rearrange(SimdKernels.DSWAP2)) : s0_0;
+        s0_0 = s0_0.add(s0_0.rearrange(SimdKernels.DSWAP1));
+        w[tile + 0] = s0_0.lane(0);
         for (int p = whole; p < k; p++) {   // the last k % L terms, in scalar FMAs
             double x0 = a.getAtIndex(F, aRow + 0L * lda + p);
             double y0 = b.getAtIndex(F, bRow + 0L * ldb + p);

@@ -3,10 +3,12 @@ package io.quantlane.kernel.simd;
 import io.quantlane.kernel.FloatKernels;
 import io.quantlane.kernel.Parallel;
 import io.quantlane.kernel.scalar.ScalarKernels;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -76,6 +78,28 @@ public final class SimdKernels implements FloatKernels {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ScalarKernels SCALAR = new ScalarKernels();
 
+    /*
+     * Horizontal sums in a fixed order. FloatVector.reduceLanes(ADD) leaves the order open, and HotSpot uses
+     * that: C2's intrinsic adds in a tree while the interpreter and C1 run the Java fallback, which adds lane
+     * after lane. The same call then gave different last bits before and after a kernel was compiled (seen
+     * as a model whose softmax outputs changed once warm). Every horizontal sum is therefore spelled out as
+     * butterfly steps, v += v.rearrange(SWAPh) for h = L/2 ... 1 (lane i plus lane i ^ h), which every tier
+     * computes identically, in as many shuffles and adds as C2's own reduction; then lane 0. The steps are
+     * written at each site, not in a helper: a helper taking a vector was boxed (96 bytes per call) in the
+     * exp-based kernels, where C2 declines to inline into a big method. The shuffles are static finals
+     * (constants to C2), their indexes in range; steps for h >= L are skipped (constant conditions).
+     */
+    static final VectorShuffle<Float> SWAP1 = swap(S, 1), SWAP2 = swap(S, 2), SWAP4 = swap(S, 4),
+            SWAP8 = swap(S, 8);
+    private static final VectorSpecies<Double> SD = S.withLanes(double.class);
+    /** The same for the float64 kernels, whose vectors have L / 2 lanes. */
+    static final VectorShuffle<Double> DSWAP1 = swap(SD, 1), DSWAP2 = swap(SD, 2), DSWAP4 = swap(SD, 4);
+
+    private static <E> VectorShuffle<E> swap(VectorSpecies<E> species, int h) {
+        int n = species.length();
+        return VectorShuffle.fromOp(species, i -> (i ^ h) & (n - 1));
+    }
+
     /** Public for reflective construction by the provider. */
     public SimdKernels() {
     }
@@ -121,7 +145,12 @@ public final class SimdKernels implements FloatKernels {
             long xi = xb + (long) i * Float.BYTES, yi = yb + (long) i * Float.BYTES;
             a0 = fromMemorySegment(S, x, xi, NATIVE, m).fma(fromMemorySegment(S, y, yi, NATIVE, m), a0);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector t = a0.add(a1).add(a2.add(a3));
+        t = L >= 16 ? t.add(t.rearrange(SWAP8)) : t;   // fixed-order sum, see SWAP1
+        t = L >= 8 ? t.add(t.rearrange(SWAP4)) : t;
+        t = t.add(t.rearrange(SWAP2));
+        t = t.add(t.rearrange(SWAP1));
+        return t.lane(0);
     }
 
     @Override
@@ -183,7 +212,12 @@ public final class SimdKernels implements FloatKernels {
             VectorMask<Float> m = S.indexInRange(i, n);
             a0 = a0.add(fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE, m));
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector t = a0.add(a1).add(a2.add(a3));
+        t = L >= 16 ? t.add(t.rearrange(SWAP8)) : t;   // fixed-order sum, see SWAP1
+        t = L >= 8 ? t.add(t.rearrange(SWAP4)) : t;
+        t = t.add(t.rearrange(SWAP2));
+        t = t.add(t.rearrange(SWAP1));
+        return t.lane(0);
     }
 
     @Override
@@ -307,8 +341,23 @@ public final class SimdKernels implements FloatKernels {
             a2 = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE).fma(xv, a2);
             a3 = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE).fma(xv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        a0 = L >= 16 ? a0.add(a0.rearrange(SWAP8)) : a0;   // fixed-order sum, see SWAP1
+        a0 = L >= 8 ? a0.add(a0.rearrange(SWAP4)) : a0;
+        a0 = a0.add(a0.rearrange(SWAP2));
+        a0 = a0.add(a0.rearrange(SWAP1));
+        a1 = L >= 16 ? a1.add(a1.rearrange(SWAP8)) : a1;   // fixed-order sum, see SWAP1
+        a1 = L >= 8 ? a1.add(a1.rearrange(SWAP4)) : a1;
+        a1 = a1.add(a1.rearrange(SWAP2));
+        a1 = a1.add(a1.rearrange(SWAP1));
+        a2 = L >= 16 ? a2.add(a2.rearrange(SWAP8)) : a2;   // fixed-order sum, see SWAP1
+        a2 = L >= 8 ? a2.add(a2.rearrange(SWAP4)) : a2;
+        a2 = a2.add(a2.rearrange(SWAP2));
+        a2 = a2.add(a2.rearrange(SWAP1));
+        a3 = L >= 16 ? a3.add(a3.rearrange(SWAP8)) : a3;   // fixed-order sum, see SWAP1
+        a3 = L >= 8 ? a3.add(a3.rearrange(SWAP4)) : a3;
+        a3 = a3.add(a3.rearrange(SWAP2));
+        a3 = a3.add(a3.rearrange(SWAP1));
+        float s0 = a0.lane(0), s1 = a1.lane(0), s2 = a2.lane(0), s3 = a3.lane(0);
         for (; j < n; j++) {
             float xj = x.getAtIndex(F, xOff + j);
             s0 += a.getAtIndex(F, rowOff + j) * xj;
@@ -636,7 +685,11 @@ public final class SimdKernels implements FloatKernels {
             acc = d.fma(d, acc);   // masked-off lanes load 0 - 0
             d.mul(scale).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD) / n;
+        acc = L >= 16 ? acc.add(acc.rearrange(SWAP8)) : acc;   // fixed-order sum, see SWAP1
+        acc = L >= 8 ? acc.add(acc.rearrange(SWAP4)) : acc;
+        acc = acc.add(acc.rearrange(SWAP2));
+        acc = acc.add(acc.rearrange(SWAP1));
+        return acc.lane(0) / n;
     }
 
     /** As mseLoss: one pass, the quadratic and linear branches blended by a mask (the tail loads 0 - 0, adds 0). */
@@ -652,25 +705,23 @@ public final class SimdKernels implements FloatKernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector d = fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE)
                     .sub(fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE));
-            acc = acc.add(huberTerm(d, delta));
+            FloatVector a = d.abs();   // h(d): d^2 / 2 inside delta, delta (|d| - delta / 2) beyond
+            acc = acc.add(d.mul(d).mul(0.5f).blend(a.sub(0.5f * delta).mul(delta), a.compare(VectorOperators.GT, delta)));
             d.max(-delta).min(delta).mul(invN).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector d = fromMemorySegment(S, pred, (predOff + i) * Float.BYTES, NATIVE, m)
                     .sub(fromMemorySegment(S, target, (targetOff + i) * Float.BYTES, NATIVE, m));
-            acc = acc.add(huberTerm(d, delta));
+            FloatVector a = d.abs();
+            acc = acc.add(d.mul(d).mul(0.5f).blend(a.sub(0.5f * delta).mul(delta), a.compare(VectorOperators.GT, delta)));
             d.max(-delta).min(delta).mul(invN).intoMemorySegment(grad, (gradOff + i) * Float.BYTES, NATIVE, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD) * invN;
-    }
-
-    /** h(d) lane by lane; inlined (a vector argument of a non-inlined call would be boxed). */
-    private static FloatVector huberTerm(FloatVector d, float delta) {
-        FloatVector a = d.abs();
-        FloatVector quadratic = d.mul(d).mul(0.5f);
-        FloatVector linear = a.sub(0.5f * delta).mul(delta);
-        return quadratic.blend(linear, a.compare(VectorOperators.GT, delta));
+        acc = L >= 16 ? acc.add(acc.rearrange(SWAP8)) : acc;   // fixed-order sum, see SWAP1
+        acc = L >= 8 ? acc.add(acc.rearrange(SWAP4)) : acc;
+        acc = acc.add(acc.rearrange(SWAP2));
+        acc = acc.add(acc.rearrange(SWAP1));
+        return acc.lane(0) * invN;
     }
 
     /**

@@ -10,6 +10,10 @@ import java.lang.foreign.MemorySegment;
 import static io.quantlane.kernel.simd.SimdKernels.L;
 import static io.quantlane.kernel.simd.SimdKernels.NATIVE;
 import static io.quantlane.kernel.simd.SimdKernels.S;
+import static io.quantlane.kernel.simd.SimdKernels.SWAP1;
+import static io.quantlane.kernel.simd.SimdKernels.SWAP2;
+import static io.quantlane.kernel.simd.SimdKernels.SWAP4;
+import static io.quantlane.kernel.simd.SimdKernels.SWAP8;
 import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 /**
@@ -31,9 +35,9 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
  * exp(a) = 2^n e^r with n = round(a / ln 2), r = a - n ln 2 in [-ln2/2, ln2/2] (ln 2 split in two, Cody and
  * Waite, so n ln2_hi is exact), e^r by its Taylor series to r^7 (truncation under 2^-27 on that range), and
  * 2^n built in the exponent bits as two factors 2^(n>>1) 2^(n - n>>1), each a normal float for n in
- * [-150, 128], so subnormal results and the top of the range need no special case. Where the JDK ships a
- * vector math library, {@link VectorOperators#EXP} replaces it by default, being faster here (see
- * {@link #chooseJdkMath}; docs/benchmarks.md, "exp: polynomial vs VectorOperators.EXP").
+ * [-150, 128], so subnormal results and the top of the range need no special case. {@code -Dquantlane.exp=jdk}
+ * replaces it by {@link VectorOperators#EXP}, faster where the JDK ships SVML but not the same bits on every
+ * JIT tier (see {@link #chooseJdkMath}; docs/benchmarks.md, "exp: polynomial vs VectorOperators.EXP").
  *
  * <p>Error bounds, asserted by {@code VectorMathTest} for both exp methods against {@link Math#exp} and
  * {@link Math#tanh} over dense sweeps: exp at most 2 ulp for normal results (measured: polynomial 0.92 ulp,
@@ -48,21 +52,21 @@ final class VectorMath {
     static final boolean JDK_MATH = chooseJdkMath();
 
     /**
-     * {@code -Dquantlane.exp=jdk} or {@code poly} decides; otherwise (auto) the JDK's exp is used when the JDK
-     * ships the vector math library HotSpot calls for it (Intel's SVML as libjsvml on x86_64, SLEEF on
-     * aarch64): measured 26 % faster than our polynomial for exp and 22 % for sigmoid at n = 4096 on the
-     * reference machine, within the same error bounds. Without such a library the JDK computes EXP lane by
-     * lane, far slower, so the polynomial is kept.
+     * {@code -Dquantlane.exp=jdk} selects the JDK's {@link VectorOperators#EXP}; {@code poly} or {@code auto}
+     * (the default) our polynomial. The JDK's exp is faster where the JDK ships the vector math library HotSpot
+     * calls for it (Intel's SVML as libjsvml on x86_64: 26 % for exp and 22 % for sigmoid at n = 4096), but
+     * only C2 calls that library: the interpreter and C1 run the Java fallback, lane by lane through
+     * {@link Math#exp}, which differs in the last bit for some inputs. A kernel's result then changed once it
+     * was compiled, so a model's outputs changed as it warmed up, and training runs with identical seeds
+     * could differ depending on when C2 got to each kernel. The polynomial is plain lane-wise arithmetic
+     * that every tier computes identically, so it is the default; {@code jdk} trades that for speed.
      */
     private static boolean chooseJdkMath() {
         String mode = System.getProperty("quantlane.exp", "auto").trim();
         if (mode.equalsIgnoreCase("jdk")) {
             return true;
         }
-        if (mode.equalsIgnoreCase("poly")) {
-            return false;
-        }
-        return JDK_MATH_LIBRARY != null;
+        return false;   // poly, auto, or anything else
     }
 
     private static String vectorMathLibrary() {
@@ -141,7 +145,11 @@ final class VectorMath {
             }
             acc = acc.add(e, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        acc = L >= 16 ? acc.add(acc.rearrange(SWAP8)) : acc;   // fixed-order sum, see SWAP1
+        acc = L >= 8 ? acc.add(acc.rearrange(SWAP4)) : acc;
+        acc = acc.add(acc.rearrange(SWAP2));
+        acc = acc.add(acc.rearrange(SWAP1));
+        return acc.lane(0);
     }
 
     /**
@@ -298,6 +306,10 @@ final class VectorMath {
             e.max(Float.MIN_VALUE).reinterpretAsInts().or(sign).reinterpretAsFloats()
                     .intoMemorySegment(y, (yOff + i) * Float.BYTES, NATIVE, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        acc = L >= 16 ? acc.add(acc.rearrange(SWAP8)) : acc;   // fixed-order sum, see SWAP1
+        acc = L >= 8 ? acc.add(acc.rearrange(SWAP4)) : acc;
+        acc = acc.add(acc.rearrange(SWAP2));
+        acc = acc.add(acc.rearrange(SWAP1));
+        return acc.lane(0);
     }
 }
