@@ -191,6 +191,9 @@ public final class ModelFile {
         long headerLen = Integer.toUnsignedLong(file.get(u32, 12));
         long payloadLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 16);
         int storedCrc = file.get(u32, 24);
+        if (file.get(u32, 28) != 0) {
+            throw new ModelFileException(path, "reserved bytes 28..31 must be zero (damaged file)");
+        }
         if (headerLen > MAX_HEADER) {
             throw new ModelFileException(path, "header length " + headerLen + " is implausible (damaged file)");
         }
