@@ -79,6 +79,15 @@ public interface FloatKernels {
     void gemvT(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x, long xOff, int incX,
                float beta, MemorySegment y, long yOff, int incY);
 
+    /**
+     * One sample through a dense layer: {@code y = act(x W + b)}, x has {@code in} floats, W is {@code in x out}
+     * row-major (leading dimension ldw), b and y have {@code out} floats; act is the identity, or ReLU when
+     * {@code relu}. The batch-1 forward pass as one call: gemvT with the bias as the starting sum and the
+     * ReLU at the store. y must not overlap x, W or b.
+     */
+    void denseRow(int in, int out, MemorySegment x, long xOff, MemorySegment w, long wOff, int ldw,
+                  MemorySegment b, long bOff, boolean relu, MemorySegment y, long yOff);
+
     // ---------------------------------------------------------------- BLAS level 3
 
     /**

@@ -155,6 +155,22 @@ public final class Kernels {
         Args.noOverlap("y", y, yOff, ySpan, incY, "x", x, xOff, Args.vectorSpan(xLen, incX), incX, false);
     }
 
+    /** @see FloatKernels#denseRow */
+    public static void denseRow(int in, int out, MemorySegment x, long xOff, MemorySegment w, long wOff, int ldw,
+                                MemorySegment b, long bOff, boolean relu, MemorySegment y, long yOff) {
+        Args.size("in", in);
+        Args.size("out", out);
+        Args.vector("x", x, xOff, in, 1);
+        Args.matrix("w", w, wOff, in, out, ldw, "ldw");
+        Args.vector("b", b, bOff, out, 1);
+        Args.vector("y", y, yOff, out, 1);
+        Args.writable("y", y);
+        Args.noOverlap("y", y, yOff, out, 1, "x", x, xOff, in, 1, false);
+        Args.noOverlap("y", y, yOff, out, 1, "w", w, wOff, Args.matrixSpan(in, out, ldw), ldw, false);
+        Args.noOverlap("y", y, yOff, out, 1, "b", b, bOff, out, 1, false);
+        IMPL.denseRow(in, out, x, xOff, w, wOff, ldw, b, bOff, relu, y, yOff);
+    }
+
     // ---------------------------------------------------------------- BLAS level 3
 
     /** @see FloatKernels#sgemm */

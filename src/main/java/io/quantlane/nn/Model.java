@@ -1,5 +1,6 @@
 package io.quantlane.nn;
 
+import io.quantlane.kernel.FloatKernels;
 import io.quantlane.kernel.Kernels;
 
 import java.lang.foreign.Arena;
@@ -27,7 +28,16 @@ import java.util.Objects;
  */
 public final class Model implements AutoCloseable {
 
+    /**
+     * The kernels without the facade's argument checks: every shape on the per-row path was checked when the
+     * model was built (layer widths against the parameter block, the context's buffers against the widest
+     * layer) or at the top of predict (the caller's x and y), and the checks cost more than the arithmetic
+     * of a small layer.
+     */
+    private static final FloatKernels K = Kernels.implementation();
+
     private final Mlp spec;
+    private final Step[] steps;
     private final Arena arena;
     private final MemorySegment params;
     private final Scaler scaler;
@@ -39,6 +49,7 @@ public final class Model implements AutoCloseable {
     Model(Mlp spec, Arena arena, MemorySegment params, Scaler scaler, List<String> featureNames,
           Map<String, String> metadata) {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.steps = Step.plan(spec.layers());
         this.arena = arena;
         if (params.byteSize() != spec.parameterCount() * Float.BYTES) {
             throw new IllegalArgumentException("params: expected " + spec.parameterCount() + " floats for " + spec
@@ -178,35 +189,73 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** The forward pass of one row, layer by layer, ping-ponging between the context's two buffers. */
+    /**
+     * The forward pass of one row, step by step (see {@link Step}), steps alternating between the context's
+     * two buffers and the last writing y.
+     */
     private void row(InferenceContext ctx, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         MemorySegment in = x;
         long inOff = xOff;
+        int inputs = spec.inputs();
         if (scaler != null) {
             // x' = x * (1 / std) + (-mean / std)
-            MemorySegment.copy(shift, 0, ctx.scaled, 0, shift.byteSize());
-            Kernels.fma(spec.inputs(), x, xOff, 1, scale, 0, 1, ctx.scaled, 0, 1);
+            MemorySegment.copy(shift, 0, ctx.scaled, 0, (long) inputs * Float.BYTES);
+            K.fma(inputs, x, xOff, 1, scale, 0, 1, ctx.scaled, 0, 1);
             in = ctx.scaled;
             inOff = 0;
         }
-        List<Layer> layers = spec.layers();
-        int last = layers.size() - 1;
+        Step[] steps = this.steps;
+        int last = steps.length - 1;
         for (int i = 0; i <= last; i++) {
-            Layer layer = layers.get(i);
+            Step st = steps[i];
             MemorySegment out = i == last ? y : ((i & 1) == 0 ? ctx.a : ctx.b);
             long outOff = i == last ? yOff : 0;
-            switch (layer) {
-                case Dense d -> {
-                    // y = b, then y += x W  (W is (in, out): a broadcast-FMA sweep over its rows)
-                    MemorySegment.copy(params, d.biasOffset() * Float.BYTES, out, outOff * Float.BYTES,
-                            (long) d.outputs() * Float.BYTES);
-                    Kernels.gemvT(d.inputs(), d.outputs(), 1f, params, d.weightOffset(), d.outputs(), in, inOff, 1,
-                            1f, out, outOff, 1);
-                }
-                case Activation a -> a.forward(1, params, in, inOff, out, outOff);
+            int n = st.outputs;
+            switch (st.op) {
+                case Step.DENSE, Step.DENSE_RELU -> K.denseRow(st.inputs, n, in, inOff, params, st.weightOffset, n,
+                        params, st.biasOffset, st.op == Step.DENSE_RELU, out, outOff);
+                case Step.RELU -> K.relu(n, in, inOff, out, outOff);
+                case Step.LEAKY_RELU -> K.leakyRelu(n, st.slope, in, inOff, out, outOff);
+                case Step.SIGMOID -> K.sigmoid(n, in, inOff, out, outOff);
+                case Step.TANH -> K.tanh(n, in, inOff, out, outOff);
+                case Step.GELU -> K.gelu(n, in, inOff, out, outOff);
+                default -> K.softmax(1, n, in, inOff, n, out, outOff, n);
             }
             in = out;
             inOff = outOff;
+        }
+    }
+
+    /**
+     * One call of the per-row forward pass, decoded from the layers once: a dense layer and a ReLU after it
+     * become one DENSE_RELU step. Plain int codes, so the hot loop is a table switch.
+     */
+    private record Step(int op, int inputs, int outputs, long weightOffset, long biasOffset, float slope) {
+        static final int DENSE = 0, DENSE_RELU = 1, RELU = 2, LEAKY_RELU = 3, SIGMOID = 4, TANH = 5, GELU = 6,
+                SOFTMAX = 7;
+
+        static Step[] plan(List<Layer> layers) {
+            List<Step> steps = new java.util.ArrayList<>();
+            for (int i = 0; i < layers.size(); i++) {
+                switch (layers.get(i)) {
+                    case Dense d -> {
+                        boolean relu = i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a
+                                && a.kind() == Activation.Kind.RELU;
+                        steps.add(new Step(relu ? DENSE_RELU : DENSE, d.inputs(), d.outputs(), d.weightOffset(),
+                                d.biasOffset(), 0f));
+                        i += relu ? 1 : 0;
+                    }
+                    case Activation a -> steps.add(new Step(switch (a.kind()) {
+                        case RELU -> RELU;
+                        case LEAKY_RELU -> LEAKY_RELU;
+                        case SIGMOID -> SIGMOID;
+                        case TANH -> TANH;
+                        case GELU -> GELU;
+                        case SOFTMAX -> SOFTMAX;
+                    }, a.width(), a.width(), 0, 0, a.slope()));
+                }
+            }
+            return steps.toArray(new Step[0]);
         }
     }
 

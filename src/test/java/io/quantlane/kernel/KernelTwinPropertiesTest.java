@@ -329,6 +329,34 @@ class KernelTwinPropertiesTest {
 
     // ------------------------------------------------------------------ bias
 
+    /** W is the (in x out) matrix of the case, x has in floats, b and y have out; heap or native, padded ldw. */
+    @Property
+    void denseRow(@ForAll("matrices") MatCase c, @ForAll boolean relu) {
+        try (Arena arena = Arena.ofConfined()) {
+            Random rnd = c.rnd();
+            int in = c.rows(), out = c.cols();
+            Buf w = Buf.random(arena, c.heap(), Buf.matrixSize(c.offA(), in, out, c.lda()), rnd, c.scale());
+            Buf x = Buf.random(arena, c.heap(), Buf.vectorSize(c.offB(), in, 1), rnd, c.scale());
+            Buf b = Buf.random(arena, c.heap(), Buf.vectorSize(5, out, 1), rnd, c.scale() * c.scale());
+            Layout ly = new Layout(3, 1);
+            Buf y = Buf.random(arena, c.heap(), Buf.vectorSize(ly.off(), out, 1), rnd, 1f);
+            for (int j = 0; j < out; j++) {
+                y.seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, ly.index(j), Float.NaN);   // not read
+            }
+            Buf y2 = y.copy(arena);
+            Kernels.denseRow(in, out, x.seg, c.offB(), w.seg, c.offA(), c.lda(), b.seg, 5, relu, y.seg, ly.off());
+            TWIN.denseRow(in, out, x.seg, c.offB(), w.seg, c.offA(), c.lda(), b.seg, 5, relu, y2.seg, ly.off());
+            compareVector("denseRow y", y, y2, out, ly, Tolerance.reduction(in + 1, 8), j -> {
+                double mag = Math.abs(b.get(5 + j));
+                for (int i = 0; i < in; i++) {
+                    mag += Math.abs((double) x.get(c.offB() + i) * w.get(c.offA() + (long) i * c.lda() + j));
+                }
+                return mag;
+            });
+            y.assertUnchangedExcept("y", Buf.inVector(ly.off(), out, 1));
+        }
+    }
+
     @Property
     void addBias(@ForAll("matrices") MatCase c) {
         try (Arena arena = Arena.ofConfined()) {

@@ -69,6 +69,16 @@ class KnownAnswerTest {
         Kernels.gemvT(2, 3, 1f, a, 0, 3, seg(1, 2), 0, 1, 0f, seg(yt), 0, 1);
         assertArrayEquals(new float[] {9, 12, 15}, yt, "beta = 0 ignores the NaN in y");
 
+        // denseRow: y = relu(x W + b) with W = a as (in 2 x out 3), x = [1 2], b = [-10 0 1]: [9 12 15] + b
+        float[] yd = {Float.NaN, Float.NaN, Float.NaN};
+        Kernels.denseRow(2, 3, seg(1, 2), 0, a, 0, 3, seg(-10, 0, 1), 0, true, seg(yd), 0);
+        assertArrayEquals(new float[] {0, 12, 16}, yd, "max(-1, 0), 12, 16");
+        Kernels.denseRow(2, 3, seg(1, 2), 0, a, 0, 3, seg(-10, 0, 1), 0, false, seg(yd), 0);
+        assertArrayEquals(new float[] {-1, 12, 16}, yd, "no ReLU");
+        float[] one = {Float.NaN};
+        Kernels.denseRow(3, 1, seg(1, 2, 3), 0, seg(1, 1, 2), 0, 1, seg(0.5f), 0, false, seg(one), 0);
+        assertArrayEquals(new float[] {9.5f}, one, "one unit: 1 + 2 + 6 + 0.5");
+
         // lda 4 with a padding column that must be ignored
         MemorySegment padded = seg(1, 2, 3, 99, 4, 5, 6, 99);
         float[] y2 = new float[2];

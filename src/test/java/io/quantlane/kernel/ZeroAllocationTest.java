@@ -42,6 +42,8 @@ class ZeroAllocationTest {
             return () -> Kernels.gemv(o.rows, o.cols, 1f, o.x, 0, o.cols, o.y, 0, 1, 0f, o.z, 0, 1); });
         k.put("gemvT", n -> { Ops o = ops(arena, n);
             return () -> Kernels.gemvT(o.rows, o.cols, 1f, o.x, 0, o.cols, o.y, 0, 1, 0.5f, o.z, 0, 1); });
+        k.put("denseRow", n -> { Ops o = ops(arena, n);
+            return () -> Kernels.denseRow(o.rows, o.cols, o.y, 0, o.x, 0, o.cols, o.w, 0, true, o.z, 0); });
         k.put("sgemm", n -> { Ops o = ops(arena, n);
             int side = (int) Math.sqrt(n);
             return () -> Kernels.sgemm(false, false, side, side, side, 1f, o.x, 0, side, o.y, 0, side, 0.5f, o.z, 0, side); });

@@ -138,6 +138,18 @@ public final class ScalarKernels implements FloatKernels {
     }
 
     @Override
+    public void denseRow(int in, int out, MemorySegment x, long xOff, MemorySegment w, long wOff, int ldw,
+                         MemorySegment b, long bOff, boolean relu, MemorySegment y, long yOff) {
+        for (int j = 0; j < out; j++) {
+            float acc = get(b, bOff + j);
+            for (int i = 0; i < in; i++) {
+                acc += get(x, xOff + i) * get(w, wOff + (long) i * ldw + j);
+            }
+            set(y, yOff + j, relu ? Math.max(acc, 0f) : acc);
+        }
+    }
+
+    @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
                       int lda, MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc,
                       Parallel par) {

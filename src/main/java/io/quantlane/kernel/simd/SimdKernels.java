@@ -377,54 +377,203 @@ public final class SimdKernels implements FloatKernels {
     }
 
     /** y = beta y, then y += (alpha x_i) A_i over the rows of A, four rows per pass over y. */
+    /**
+     * y = alpha A^T x + beta y with A row-major (m x n): y is a combination of A's rows, so no horizontal sums.
+     * Columns go in blocks of four (then two, then one) vectors whose sums stay in registers for the whole
+     * sweep over the m rows, with rows taken in pairs into two sets of accumulators (up to eight chains of
+     * FMAs to hide their latency), so y is read and written once. This is the batch-1 forward pass of a
+     * dense layer (x W with W stored (in, out); {@link #denseRow} adds the bias and ReLU), where m and n are a
+     * few dozen and any per-row traffic on y would dominate. One contiguous column (n = 1, a regression head)
+     * is a dot product.
+     */
     @Override
     public void gemvT(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x, long xOff,
                       int incX, float beta, MemorySegment y, long yOff, int incY) {
-        if (incY != 1) {
+        if (incY != 1 || m == 0) {
             SCALAR.gemvT(m, n, alpha, a, aOff, lda, x, xOff, incX, beta, y, yOff, incY);
             return;
         }
-        if (beta == 0f) {
-            fillZero(n, y, yOff);
-        } else if (beta != 1f) {
-            scal(n, beta, y, yOff, 1);
+        if (n == 1 && lda == 1 && incX == 1) {
+            float d = alpha * dotUnit(m, a, aOff, x, xOff);
+            y.setAtIndex(F, yOff, beta == 0f ? d : d + beta * y.getAtIndex(F, yOff));
+            return;
         }
-        int i = 0;
-        for (; i <= m - 4; i += 4) {
-            gemvTFourRows(n, a, aOff + (long) i * lda, lda, alpha * xAt(x, xOff, incX, i),
-                    alpha * xAt(x, xOff, incX, i + 1), alpha * xAt(x, xOff, incX, i + 2),
-                    alpha * xAt(x, xOff, incX, i + 3), y, yOff);
+        columnBlocks(m, n, alpha, a, aOff, lda, x, xOff, incX, beta, null, 0, false, y, yOff);
+    }
+
+    @Override
+    public void denseRow(int in, int out, MemorySegment x, long xOff, MemorySegment w, long wOff, int ldw,
+                         MemorySegment b, long bOff, boolean relu, MemorySegment y, long yOff) {
+        if (in == 0) {
+            for (int j = 0; j < out; j++) {
+                float v = b.getAtIndex(F, bOff + j);
+                y.setAtIndex(F, yOff + j, relu ? Math.max(v, 0f) : v);
+            }
+            return;
         }
-        for (; i < m; i++) {
-            axpy(n, alpha * xAt(x, xOff, incX, i), a, aOff + (long) i * lda, 1, y, yOff, 1);
+        if (out == 1 && ldw == 1) {   // a single unit: one dot product, b first as in the blocks
+            float v = b.getAtIndex(F, bOff) + dotUnit(in, w, wOff, x, xOff);
+            y.setAtIndex(F, yOff, relu ? Math.max(v, 0f) : v);
+            return;
+        }
+        columnBlocks(in, out, 1f, w, wOff, ldw, x, xOff, 1, 0f, b, bOff, relu, y, yOff);
+    }
+
+    /** gemvT's column blocks; with bias != null each block's sum starts from b, and relu clamps the store. */
+    private static void columnBlocks(int m, int n, float alpha, MemorySegment a, long aOff, int lda, MemorySegment x,
+                                     long xOff, int incX, float beta, MemorySegment bias, long bOff, boolean relu,
+                                     MemorySegment y, long yOff) {
+        int j = 0;
+        for (; j <= n - 4 * L; j += 4 * L) {
+            columnBlock4(m, alpha, a, aOff + j, lda, x, xOff, incX, beta, bias, bOff + j, relu, y, yOff + j);
+        }
+        if (j <= n - 2 * L) {
+            columnBlock2(m, alpha, a, aOff + j, lda, x, xOff, incX, beta, bias, bOff + j, relu, y, yOff + j);
+            j += 2 * L;
+        }
+        for (; j < n; j += L) {
+            columnBlock1(m, alpha, a, aOff + j, lda, x, xOff, incX, beta, bias, bOff + j, relu, y, yOff + j, n - j);
         }
     }
 
+    /** Four vectors of y (columns from aCol) over all m rows; offsets are linear in the loop counter for C2. */
+    private static void columnBlock4(int m, float alpha, MemorySegment a, long aCol, int lda, MemorySegment x,
+                                     long xOff, int incX, float beta, MemorySegment bias, long bCol, boolean relu,
+                                     MemorySegment y, long yCol) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+        long step = (long) L * Float.BYTES, rowBytes = (long) lda * Float.BYTES;
+        if (bias != null) {
+            long bb = bCol * Float.BYTES;
+            p0 = fromMemorySegment(S, bias, bb, NATIVE);
+            p1 = fromMemorySegment(S, bias, bb + step, NATIVE);
+            p2 = fromMemorySegment(S, bias, bb + 2 * step, NATIVE);
+            p3 = fromMemorySegment(S, bias, bb + 3 * step, NATIVE);
+        }
+        long base = aCol * Float.BYTES;
+        int pairs = m >> 1;
+        for (int t = 0; t < pairs; t++) {   // rows 2t and 2t + 1
+            long r = base + t * (2 * rowBytes);
+            FloatVector u = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t));
+            FloatVector v = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t + 1));
+            p0 = fromMemorySegment(S, a, r, NATIVE).fma(u, p0);
+            p1 = fromMemorySegment(S, a, r + step, NATIVE).fma(u, p1);
+            p2 = fromMemorySegment(S, a, r + 2 * step, NATIVE).fma(u, p2);
+            p3 = fromMemorySegment(S, a, r + 3 * step, NATIVE).fma(u, p3);
+            q0 = fromMemorySegment(S, a, r + rowBytes, NATIVE).fma(v, q0);
+            q1 = fromMemorySegment(S, a, r + rowBytes + step, NATIVE).fma(v, q1);
+            q2 = fromMemorySegment(S, a, r + rowBytes + 2 * step, NATIVE).fma(v, q2);
+            q3 = fromMemorySegment(S, a, r + rowBytes + 3 * step, NATIVE).fma(v, q3);
+        }
+        if ((m & 1) != 0) {
+            long r = base + (long) (m - 1) * rowBytes;
+            FloatVector u = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, m - 1));
+            p0 = fromMemorySegment(S, a, r, NATIVE).fma(u, p0);
+            p1 = fromMemorySegment(S, a, r + step, NATIVE).fma(u, p1);
+            p2 = fromMemorySegment(S, a, r + 2 * step, NATIVE).fma(u, p2);
+            p3 = fromMemorySegment(S, a, r + 3 * step, NATIVE).fma(u, p3);
+        }
+        long yb = yCol * Float.BYTES;
+        p0 = p0.add(q0);
+        p1 = p1.add(q1);
+        p2 = p2.add(q2);
+        p3 = p3.add(q3);
+        if (beta != 0f) {   // beta = 0: y is not read
+            FloatVector b = FloatVector.broadcast(S, beta);
+            p0 = fromMemorySegment(S, y, yb, NATIVE).fma(b, p0);
+            p1 = fromMemorySegment(S, y, yb + step, NATIVE).fma(b, p1);
+            p2 = fromMemorySegment(S, y, yb + 2 * step, NATIVE).fma(b, p2);
+            p3 = fromMemorySegment(S, y, yb + 3 * step, NATIVE).fma(b, p3);
+        }
+        if (relu) {
+            p0 = p0.max(0f);
+            p1 = p1.max(0f);
+            p2 = p2.max(0f);
+            p3 = p3.max(0f);
+        }
+        p0.intoMemorySegment(y, yb, NATIVE);
+        p1.intoMemorySegment(y, yb + step, NATIVE);
+        p2.intoMemorySegment(y, yb + 2 * step, NATIVE);
+        p3.intoMemorySegment(y, yb + 3 * step, NATIVE);
+    }
+
+    /** Two vectors of y, as {@link #columnBlock4}. */
+    private static void columnBlock2(int m, float alpha, MemorySegment a, long aCol, int lda, MemorySegment x,
+                                     long xOff, int incX, float beta, MemorySegment bias, long bCol, boolean relu,
+                                     MemorySegment y, long yCol) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, q0 = p0, q1 = p0;
+        long step = (long) L * Float.BYTES, rowBytes = (long) lda * Float.BYTES;
+        if (bias != null) {
+            p0 = fromMemorySegment(S, bias, bCol * Float.BYTES, NATIVE);
+            p1 = fromMemorySegment(S, bias, bCol * Float.BYTES + step, NATIVE);
+        }
+        long base = aCol * Float.BYTES;
+        int pairs = m >> 1;
+        for (int t = 0; t < pairs; t++) {
+            long r = base + t * (2 * rowBytes);
+            FloatVector u = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t));
+            FloatVector v = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t + 1));
+            p0 = fromMemorySegment(S, a, r, NATIVE).fma(u, p0);
+            p1 = fromMemorySegment(S, a, r + step, NATIVE).fma(u, p1);
+            q0 = fromMemorySegment(S, a, r + rowBytes, NATIVE).fma(v, q0);
+            q1 = fromMemorySegment(S, a, r + rowBytes + step, NATIVE).fma(v, q1);
+        }
+        if ((m & 1) != 0) {
+            long r = base + (long) (m - 1) * rowBytes;
+            FloatVector u = FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, m - 1));
+            p0 = fromMemorySegment(S, a, r, NATIVE).fma(u, p0);
+            p1 = fromMemorySegment(S, a, r + step, NATIVE).fma(u, p1);
+        }
+        long yb = yCol * Float.BYTES;
+        p0 = p0.add(q0);
+        p1 = p1.add(q1);
+        if (beta != 0f) {
+            FloatVector b = FloatVector.broadcast(S, beta);
+            p0 = fromMemorySegment(S, y, yb, NATIVE).fma(b, p0);
+            p1 = fromMemorySegment(S, y, yb + step, NATIVE).fma(b, p1);
+        }
+        if (relu) {
+            p0 = p0.max(0f);
+            p1 = p1.max(0f);
+        }
+        p0.intoMemorySegment(y, yb, NATIVE);
+        p1.intoMemorySegment(y, yb + step, NATIVE);
+    }
+
     /**
-     * y += s0 A_0 + s1 A_1 + s2 A_2 + s3 A_3 for four consecutive rows, so each load and store of y carries
-     * four FMAs; whole vectors, then the last n % L columns in scalar code (as in gemvFourRows).
+     * One vector of y: the first min(cols, L) of its lanes (the last n % L columns use a partial mask, made
+     * here: a mask passed in as an argument would be boxed).
      */
-    private static void gemvTFourRows(int n, MemorySegment a, long rowOff, int lda, float s0, float s1, float s2,
-                                      float s3, MemorySegment y, long yOff) {
-        long r0 = rowOff * Float.BYTES, rowBytes = (long) lda * Float.BYTES;
-        FloatVector v0 = FloatVector.broadcast(S, s0), v1 = FloatVector.broadcast(S, s1);
-        FloatVector v2 = FloatVector.broadcast(S, s2), v3 = FloatVector.broadcast(S, s3);
-        int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += L) {
-            long col = (long) j * Float.BYTES, yj = (yOff + j) * Float.BYTES;
-            FloatVector acc = fromMemorySegment(S, y, yj, NATIVE);
-            acc = fromMemorySegment(S, a, r0 + col, NATIVE).fma(v0, acc);
-            acc = fromMemorySegment(S, a, r0 + rowBytes + col, NATIVE).fma(v1, acc);
-            acc = fromMemorySegment(S, a, r0 + 2 * rowBytes + col, NATIVE).fma(v2, acc);
-            acc = fromMemorySegment(S, a, r0 + 3 * rowBytes + col, NATIVE).fma(v3, acc);
-            acc.intoMemorySegment(y, yj, NATIVE);
+    private static void columnBlock1(int m, float alpha, MemorySegment a, long aCol, int lda, MemorySegment x,
+                                     long xOff, int incX, float beta, MemorySegment bias, long bCol, boolean relu,
+                                     MemorySegment y, long yCol, int cols) {
+        VectorMask<Float> mask = S.indexInRange(0, cols);
+        FloatVector p = FloatVector.zero(S), q = p;
+        long rowBytes = (long) lda * Float.BYTES;
+        if (bias != null) {
+            p = fromMemorySegment(S, bias, bCol * Float.BYTES, NATIVE, mask);
         }
-        for (; j < n; j++) {
-            float sum = y.getAtIndex(F, yOff + j);
-            sum += s0 * a.getAtIndex(F, rowOff + j) + s1 * a.getAtIndex(F, rowOff + lda + j)
-                    + s2 * a.getAtIndex(F, rowOff + 2L * lda + j) + s3 * a.getAtIndex(F, rowOff + 3L * lda + j);
-            y.setAtIndex(F, yOff + j, sum);
+        long base = aCol * Float.BYTES;
+        int pairs = m >> 1;
+        for (int t = 0; t < pairs; t++) {
+            long r = base + t * (2 * rowBytes);
+            p = fromMemorySegment(S, a, r, NATIVE, mask)
+                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t)), p);
+            q = fromMemorySegment(S, a, r + rowBytes, NATIVE, mask)
+                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t + 1)), q);
         }
+        if ((m & 1) != 0) {
+            p = fromMemorySegment(S, a, base + (long) (m - 1) * rowBytes, NATIVE, mask)
+                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, m - 1)), p);
+        }
+        long yb = yCol * Float.BYTES;
+        p = p.add(q);
+        if (beta != 0f) {
+            p = fromMemorySegment(S, y, yb, NATIVE, mask).fma(FloatVector.broadcast(S, beta), p);
+        }
+        if (relu) {
+            p = p.max(0f);
+        }
+        p.intoMemorySegment(y, yb, NATIVE, mask);
     }
 
     private static float xAt(MemorySegment x, long xOff, int incX, int i) {
