@@ -1,5 +1,7 @@
 package io.quantlane.nn;
 
+import java.util.Locale;
+
 /**
  * What one epoch did, passed to the {@link Trainer}'s listener.
  *
@@ -16,9 +18,9 @@ public record EpochStats(int epoch, double trainLoss, double validationLoss, dou
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "epoch %d: train loss %.6f, validation loss %.6f%s, lr %.3g, "
+        return String.format(Locale.ROOT, "epoch %d: train loss %.6f, validation loss %.6f%s, lr %.3g, "
                         + "%.3f s, %.0f samples/s", epoch, trainLoss, validationLoss,
-                Double.isNaN(metric) ? "" : String.format(java.util.Locale.ROOT, ", metric %.4f", metric),
+                Double.isNaN(metric) ? "" : String.format(Locale.ROOT, ", metric %.4f", metric),
                 learningRate, seconds, samplesPerSecond);
     }
 }

@@ -6,6 +6,7 @@ import io.quantlane.kernel.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +236,7 @@ public final class Model implements AutoCloseable {
                 SOFTMAX = 7;
 
         static Step[] plan(List<Layer> layers) {
-            List<Step> steps = new java.util.ArrayList<>();
+            List<Step> steps = new ArrayList<>();
             for (int i = 0; i < layers.size(); i++) {
                 switch (layers.get(i)) {
                     case Dense d -> {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -113,7 +114,7 @@ public final class ModelFile {
         for (String f : model.featureNames()) {
             line(sb, "feature", f);
         }
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(model.metadata()).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(model.metadata()).entrySet()) {
             line(sb, "meta." + e.getKey(), e.getValue());
         }
         return sb.toString();
@@ -168,8 +169,7 @@ public final class ModelFile {
                 }
                 file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             }
-            Model model = read(path, file, arena);
-            return model;
+            return read(path, file, arena);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -340,7 +341,7 @@ public final class Safetensors {
             }
             if (count > Long.MAX_VALUE / size || end - begin != count * size) {
                 throw new ModelFileException(path, "tensor " + name + ": " + (end - begin) + " bytes for shape "
-                        + java.util.Arrays.toString(shape) + " of " + dtype + ", expected " + count * size);
+                        + Arrays.toString(shape) + " of " + dtype + ", expected " + count * size);
             }
             return new Tensor(name, dtype, shape, begin, end);
         }
@@ -362,9 +363,9 @@ public final class Safetensors {
         }
 
         void requireShape(Path path, long... expected) throws ModelFileException {
-            if (!java.util.Arrays.equals(shape, expected)) {
-                throw new ModelFileException(path, "tensor " + name + ": shape " + java.util.Arrays.toString(shape)
-                        + ", expected " + java.util.Arrays.toString(expected) + " (PyTorch layout [out, in])");
+            if (!Arrays.equals(shape, expected)) {
+                throw new ModelFileException(path, "tensor " + name + ": shape " + Arrays.toString(shape)
+                        + ", expected " + Arrays.toString(expected) + " (PyTorch layout [out, in])");
             }
         }
 

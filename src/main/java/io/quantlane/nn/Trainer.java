@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -84,10 +85,10 @@ public final class Trainer {
                     + " rows leaves " + nVal + " for validation and " + (rows - nVal) + " for training; need both > 0");
         }
         shuffle(order, new SplittableRandom(seed ^ 0x5DEECE66DL));
-        int[] train = java.util.Arrays.copyOfRange(order, nVal, rows);
-        int[] val = java.util.Arrays.copyOfRange(order, 0, nVal);
-        java.util.Arrays.sort(train);   // the epoch shuffle does the mixing; sorted keeps it independent of the split
-        java.util.Arrays.sort(val);
+        int[] train = Arrays.copyOfRange(order, nVal, rows);
+        int[] val = Arrays.copyOfRange(order, 0, nVal);
+        Arrays.sort(train);   // the epoch shuffle does the mixing; sorted keeps it independent of the split
+        Arrays.sort(val);
         return run(net, x, y, train, x, y, val);
     }
 

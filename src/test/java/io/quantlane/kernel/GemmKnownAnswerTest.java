@@ -26,10 +26,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class GemmKnownAnswerTest {
 
+    /** One column of C with op(B)'s column strided in B (ldb 3: gathered first) and C strided (ldc 2). */
+    @ParameterizedTest(name = "transA {0}, ldc {1}")
+    @CsvSource({"false, 2", "false, 1", "true, 1", "true, 2"})
+    void oneColumnWithPaddedLeadingDimensions(boolean transA, int ldc) {
+        int m = 37, k = 29, ldb = 3;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = arena.allocate((long) m * k * Float.BYTES, 64);
+            for (long i = 0; i < (long) m * k; i++) {
+                a.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1f);
+            }
+            MemorySegment b = arena.allocate((long) k * ldb * Float.BYTES, 64);
+            b.fill((byte) 0xFF);   // NaN between the column's elements must not be read
+            for (int p = 0; p < k; p++) {
+                b.setAtIndex(ValueLayout.JAVA_FLOAT, (long) p * ldb, p);
+            }
+            MemorySegment c = arena.allocate((long) m * ldc * Float.BYTES, 64);
+            for (long i = 0; i < (long) m * ldc; i++) {
+                c.setAtIndex(ValueLayout.JAVA_FLOAT, i, i % ldc == 0 ? 1f : -7f);
+            }
+            Kernels.sgemm(transA, false, m, 1, k, 2f, a, 0, transA ? m : k, b, 0, ldb, 3f, c, 0, ldc);
+            for (int i = 0; i < m; i++) {
+                assertEquals(2f * k * (k - 1) / 2 + 3f, c.getAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc),
+                        "C[" + i + "] = 2 * sum p + 3 * 1");
+                if (ldc > 1) {
+                    assertEquals(-7f, c.getAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + 1), "padding untouched");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} x {1} x {2}, transA {3}, transB {4}")
     @CsvSource({"1, 40, 33, false, false", "1, 40, 33, true, true", "7, 9, 5, false, true", "37, 64, 19, true, false",
             "150, 130, 170, false, false", "150, 130, 170, true, false", "150, 130, 170, false, true",
-            "150, 130, 170, true, true", "301, 257, 129, false, false"})
+            "150, 130, 170, true, true", "301, 257, 129, false, false",
+            // one column of C: the matrix-vector path, with op(B)'s column strided (ldb = k or 1)
+            "256, 256, 1, false, false", "256, 256, 1, true, false", "256, 256, 1, false, true", "256, 256, 1, true, true",
+            "33, 17, 1, false, false", "33, 17, 1, true, true"})
     void onesTimesRamp(int m, int k, int n, boolean transA, boolean transB) {
         try (Arena arena = Arena.ofConfined()) {
             int lda = transA ? m : k, ldb = transB ? k : n;

@@ -591,7 +591,10 @@ public final class SimdKernels implements FloatKernels {
     /**
      * Edge cases here, the products in {@link SimdSgemm}: alpha = 0 or k = 0 only scale C; one row of C is a
      * matrix-vector product (gemvT for op(B) = B, gemv for B^T), with a strided row of op(A) copied first so
-     * the vector path runs. Such a call runs on the caller's thread: it is memory-bound and short.
+     * the vector path runs; so is one column of C (gemv for op(A) = A, gemvT for A^T), which the forward and
+     * weight-gradient products of a one-output dense layer are (measured 64 and 94 us at 256 x 256 through
+     * the tile path, a few us as matrix-vector products). Such calls run on the caller's thread: they are
+     * memory-bound and short.
      */
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
@@ -625,6 +628,23 @@ public final class SimdKernels implements FloatKernels {
                 gemv(n, k, alpha, b, bOff, ldb, a, x, 1, beta, c, cOff, 1);
             } else {
                 gemvT(k, n, alpha, b, bOff, ldb, a, x, 1, beta, c, cOff, 1);
+            }
+            return;
+        }
+        if (n == 1 && (!transA || ldc == 1)) {   // one column of C (a dense layer with one output): gemv
+            long x = bOff;
+            if (!transB && ldb != 1) {   // the column of op(B) is strided in B: gather it
+                MemorySegment w = GemmScratch.get((long) k * Float.BYTES);
+                for (int p = 0; p < k; p++) {
+                    w.setAtIndex(F, p, b.getAtIndex(F, bOff + (long) p * ldb));
+                }
+                b = w;
+                x = 0;
+            }
+            if (transA) {
+                gemvT(k, m, alpha, a, aOff, lda, b, x, 1, beta, c, cOff, 1);
+            } else {
+                gemv(m, k, alpha, a, aOff, lda, b, x, 1, beta, c, cOff, ldc);
             }
             return;
         }
