@@ -126,6 +126,12 @@ public class KernelBench {
         k.gemvT(side, side, 1f, x, 0, side, y, 0, 1, 0f, z, 0, 1);
     }
 
+    /** One sample through a sqrt(size)-square dense layer with ReLU: z = relu(y W + w) with W = x. */
+    @Benchmark
+    public void denseRow() {
+        k.denseRow(side, side, y, 0, x, 0, side, w, 0, true, z, 0);
+    }
+
     /** sqrt(size)-square SGEMM, C = A B: the first, unblocked version (the GEMM issue brings packing). */
     @Benchmark
     public void sgemm() {

@@ -541,32 +541,21 @@ public final class SimdKernels implements FloatKernels {
 
     /**
      * One vector of y: the first min(cols, L) of its lanes (the last n % L columns use a partial mask, made
-     * here: a mask passed in as an argument would be boxed).
+     * here: a mask passed in as an argument would be boxed). One chain of FMAs, row after row: with the row
+     * pairs of the wider blocks, C1 ran out of virtual registers on this method ("COMPILE SKIPPED ... linear
+     * scan"), which left it below C2 for good in one JVM in three, boxing every vector (750 ns instead of 34).
      */
     private static void columnBlock1(int m, float alpha, MemorySegment a, long aCol, int lda, MemorySegment x,
                                      long xOff, int incX, float beta, MemorySegment bias, long bCol, boolean relu,
                                      MemorySegment y, long yCol, int cols) {
         VectorMask<Float> mask = S.indexInRange(0, cols);
-        FloatVector p = FloatVector.zero(S), q = p;
-        long rowBytes = (long) lda * Float.BYTES;
-        if (bias != null) {
-            p = fromMemorySegment(S, bias, bCol * Float.BYTES, NATIVE, mask);
-        }
-        long base = aCol * Float.BYTES;
-        int pairs = m >> 1;
-        for (int t = 0; t < pairs; t++) {
-            long r = base + t * (2 * rowBytes);
-            p = fromMemorySegment(S, a, r, NATIVE, mask)
-                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t)), p);
-            q = fromMemorySegment(S, a, r + rowBytes, NATIVE, mask)
-                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, 2 * t + 1)), q);
-        }
-        if ((m & 1) != 0) {
-            p = fromMemorySegment(S, a, base + (long) (m - 1) * rowBytes, NATIVE, mask)
-                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, m - 1)), p);
+        FloatVector p = bias != null ? fromMemorySegment(S, bias, bCol * Float.BYTES, NATIVE, mask) : FloatVector.zero(S);
+        long rowBytes = (long) lda * Float.BYTES, base = aCol * Float.BYTES;
+        for (int i = 0; i < m; i++) {
+            p = fromMemorySegment(S, a, base + i * rowBytes, NATIVE, mask)
+                    .fma(FloatVector.broadcast(S, alpha * xAt(x, xOff, incX, i)), p);
         }
         long yb = yCol * Float.BYTES;
-        p = p.add(q);
         if (beta != 0f) {
             p = fromMemorySegment(S, y, yb, NATIVE, mask).fma(FloatVector.broadcast(S, beta), p);
         }
