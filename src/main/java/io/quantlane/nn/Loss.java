@@ -30,18 +30,8 @@ public interface Loss {
 
     /** Mean squared error (as {@code torch.nn.MSELoss}). */
     static Loss mse() {
-        return new Loss() {
-            @Override
-            public float lossAndGradient(int rows, int cols, MemorySegment out, long outOff, MemorySegment target,
-                                         long targetOff, MemorySegment grad, long gradOff) {
-                return Kernels.mseLoss(Math.multiplyExact(rows, cols), out, outOff, target, targetOff, grad, gradOff);
-            }
-
-            @Override
-            public String name() {
-                return "mse";
-            }
-        };
+        return new FusedLoss("mse", null, (rows, cols, out, outOff, target, targetOff, grad, gradOff) ->
+                Kernels.mseLoss(Math.multiplyExact(rows, cols), out, outOff, target, targetOff, grad, gradOff));
     }
 
     /** Huber loss with threshold {@code delta} (as {@code torch.nn.HuberLoss}). */
@@ -49,19 +39,9 @@ public interface Loss {
         if (!(delta > 0f) || !Float.isFinite(delta)) {
             throw new IllegalArgumentException("delta: expected a finite number > 0, got " + delta);
         }
-        return new Loss() {
-            @Override
-            public float lossAndGradient(int rows, int cols, MemorySegment out, long outOff, MemorySegment target,
-                                         long targetOff, MemorySegment grad, long gradOff) {
-                return Kernels.huberLoss(Math.multiplyExact(rows, cols), delta, out, outOff, target, targetOff,
-                        grad, gradOff);
-            }
-
-            @Override
-            public String name() {
-                return "huber(" + delta + ")";
-            }
-        };
+        return new FusedLoss("huber(" + delta + ")", null,
+                (rows, cols, out, outOff, target, targetOff, grad, gradOff) -> Kernels.huberLoss(
+                        Math.multiplyExact(rows, cols), delta, out, outOff, target, targetOff, grad, gradOff));
     }
 
     /** Binary cross-entropy on logits, targets in [0, 1] (as {@code torch.nn.BCEWithLogitsLoss}). */
@@ -77,45 +57,15 @@ public interface Loss {
         if (!(posWeight > 0f) || !Float.isFinite(posWeight)) {
             throw new IllegalArgumentException("posWeight: expected a finite number > 0, got " + posWeight);
         }
-        return new Loss() {
-            @Override
-            public float lossAndGradient(int rows, int cols, MemorySegment out, long outOff, MemorySegment target,
-                                         long targetOff, MemorySegment grad, long gradOff) {
-                return Kernels.bceWithLogitsLoss(Math.multiplyExact(rows, cols), out, outOff, target, targetOff,
-                        posWeight, grad, gradOff);
-            }
-
-            @Override
-            public Activation.Kind fusedHead() {
-                return Activation.Kind.SIGMOID;
-            }
-
-            @Override
-            public String name() {
-                return posWeight == 1f ? "bce" : "bce(posWeight " + posWeight + ")";
-            }
-        };
+        return new FusedLoss(posWeight == 1f ? "bce" : "bce(posWeight " + posWeight + ")", Activation.Kind.SIGMOID,
+                (rows, cols, out, outOff, target, targetOff, grad, gradOff) -> Kernels.bceWithLogitsLoss(
+                        Math.multiplyExact(rows, cols), out, outOff, target, targetOff, posWeight, grad, gradOff));
     }
 
     /** Softmax cross-entropy on logits; targets are class distributions, one-hot or smoothed. */
     static Loss softmaxCrossEntropy() {
-        return new Loss() {
-            @Override
-            public float lossAndGradient(int rows, int cols, MemorySegment out, long outOff, MemorySegment target,
-                                         long targetOff, MemorySegment grad, long gradOff) {
-                return Kernels.softmaxCrossEntropyLoss(rows, cols, out, outOff, cols, target, targetOff, cols,
-                        grad, gradOff, cols);
-            }
-
-            @Override
-            public Activation.Kind fusedHead() {
-                return Activation.Kind.SOFTMAX;
-            }
-
-            @Override
-            public String name() {
-                return "softmaxCrossEntropy";
-            }
-        };
+        return new FusedLoss("softmaxCrossEntropy", Activation.Kind.SOFTMAX,
+                (rows, cols, out, outOff, target, targetOff, grad, gradOff) -> Kernels.softmaxCrossEntropyLoss(
+                        rows, cols, out, outOff, cols, target, targetOff, cols, grad, gradOff, cols));
     }
 }

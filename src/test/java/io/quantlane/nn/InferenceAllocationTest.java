@@ -45,13 +45,16 @@ class InferenceAllocationTest {
 
     @Test
     void aTrainingStepAllocatesNothing() {
-        Mlp spec = Mlp.input(32).dense(64).relu().dense(64).tanh().dense(1);
-        int batch = 16;
+        // small, so that 3,000 warm-up steps stay well inside the allocation helper's time budget on the
+        // scalar path too (CI runs the suite again with the scalar kernels); GEMM's own paths are in
+        // ZeroAllocationTest
+        Mlp spec = Mlp.input(8).dense(16).relu().dense(16).tanh().dense(1);
+        int batch = 4;
         try (Arena arena = Arena.ofConfined(); Network net = Network.create(spec, 1)) {
             TrainingPass pass = new TrainingPass(net, batch);
             Optimizer.State adam = Optimizer.adam(1e-4f).start(net);
             Loss loss = Loss.mse();
-            MemorySegment x = arena.allocate(batch * 32 * 4L, 64), t = arena.allocate(batch * 4L, 64);
+            MemorySegment x = arena.allocate(batch * 8 * 4L, 64), t = arena.allocate(batch * 4L, 64);
             MemorySegment d = arena.allocate(batch * 4L, 64);
             Allocations.assertSteadyStateAllocatesNothing("training step " + spec, () -> {
                 net.zeroGrad();
