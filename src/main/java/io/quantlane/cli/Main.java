@@ -3,17 +3,34 @@ package io.quantlane.cli;
 import io.quantlane.kernel.Capabilities;
 import io.quantlane.kernel.FloatKernels;
 import io.quantlane.kernel.Kernels;
+import io.quantlane.memory.Matrix;
+import io.quantlane.nn.InferenceContext;
+import io.quantlane.nn.Loss;
+import io.quantlane.nn.Mlp;
+import io.quantlane.nn.Model;
+import io.quantlane.nn.ModelFile;
+import io.quantlane.nn.Network;
+import io.quantlane.nn.Optimizer;
+import io.quantlane.nn.Trainer;
+import io.quantlane.nn.TrainingReport;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * The command line: {@code info} prints the capability report; {@code demo} runs the kernel families on the
- * chosen path and on the scalar twin side by side and shows how closely they agree.
+ * chosen path and on the scalar twin side by side and shows how closely they agree, then trains, saves and
+ * reloads a small network.
  * Launched by the {@code ./quantlane} script, which finds a JDK 25 and adds the Vector API module.
  */
 public final class Main {
@@ -23,7 +40,8 @@ public final class Main {
 
             commands:
               info    the capability report: JVM, kernel path (simd or scalar), vector width, FMA, and why
-              demo    the kernel families on the chosen path against their scalar twins: how closely they agree
+              demo    the kernel families on the chosen path against their scalar twins: how closely they agree;
+                      then a network trained on XOR, saved, memory-mapped back and asked for its four answers
               help    this text
             """;
 
@@ -82,7 +100,7 @@ public final class Main {
             (k, m, x, y, z) -> k.adamW(m, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1, z, 0, x, 0, y, 0, y, m),
         };
         out.printf(Locale.ROOT, "%-18s %s%n", "kernel (n=65536)", caps.path() + " vs scalar twin: max |diff| / max |value|");
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             Random rnd = new Random(1);
             MemorySegment x = random(arena, n, rnd, 4f), y = random(arena, 2 * n, rnd, 1f);
             for (int j = n; j < 2 * n; j++) {   // the second half of y is Adam's second moment: >= 0
@@ -103,9 +121,47 @@ public final class Main {
             }
         }
         out.println();
+        networkDemo(out);
+        out.println();
         out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md.");
-        out.println("The finance workloads on the bundled data come with the network layer.");
+        out.println("The finance workloads (loan default, market prediction) on the bundled data come next.");
     }
+
+    /** XOR, which needs the hidden layer: train, save, memory-map back, predict. */
+    private static void networkDemo(PrintStream out) {
+        out.println("network layer: XOR with " + XOR_SPEC + ", Adam, seed 42");
+        float[] inputs = {0, 0, 0, 1, 1, 0, 1, 1};
+        float[] targets = {0, 1, 1, 0};
+        try (Arena arena = Arena.ofShared(); Network net = Network.create(XOR_SPEC, 42)) {
+            Matrix x = Matrix.copyOf(arena, 4, 2, inputs), y = Matrix.copyOf(arena, 4, 1, targets);
+            TrainingReport report = Trainer.builder().loss(Loss.binaryCrossEntropy()).optimizer(Optimizer.adam(0.05f))
+                    .epochs(400).batchSize(4).seed(1).build().fit(net, x, y);
+            out.printf(Locale.ROOT, "  trained %d epochs (%d steps): loss %.4f -> %.4f%n", report.history().size(),
+                    report.steps(), report.history().get(0).trainLoss(), report.last().trainLoss());
+            Path file = Files.createTempFile("quantlane-xor", ".qlm");
+            try {
+                try (Model model = net.toModel(null, List.of("a", "b"), Map.of("demo", "xor"))) {
+                    ModelFile.save(model, file);
+                }
+                try (Model loaded = ModelFile.load(file)) {
+                    InferenceContext ctx = loaded.newContext();
+                    float[] p = new float[1];
+                    for (int i = 0; i < 4; i++) {
+                        loaded.predict(ctx, new float[] {inputs[2 * i], inputs[2 * i + 1]}, p);
+                        out.printf(Locale.ROOT, "  P(%.0f xor %.0f = 1) = %.3f%n", inputs[2 * i], inputs[2 * i + 1], p[0]);
+                    }
+                    out.println("  (predicted by the model saved to and memory-mapped from a " + Files.size(file)
+                            + "-byte model file)");
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final Mlp XOR_SPEC = Mlp.input(2).dense(8).tanh().dense(1).sigmoid();
 
     private static MemorySegment random(Arena arena, int n, Random rnd, float scale) {
         MemorySegment s = arena.allocate((long) n * Float.BYTES, 64);
