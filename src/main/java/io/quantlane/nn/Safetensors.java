@@ -126,7 +126,7 @@ public final class Safetensors {
      */
     public static Model load(Path path, Mlp spec) throws IOException {
         Objects.requireNonNull(path, "path");
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Arena.ofShared()) {   // not confined: see README, "Memory and the JIT"
             MemorySegment file;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 if (ch.size() < 8) {

@@ -82,6 +82,21 @@ class ModelFileTest {
     }
 
     @Test
+    void aLoadedModelCanBeTrainedFurther() throws IOException {
+        Path file = dir.resolve("base.qlm");
+        try (Model model = trainedModel()) {
+            ModelFile.save(model, file);
+        }
+        try (Model loaded = ModelFile.load(file); Network net = Network.from(loaded)) {
+            assertEquals(loaded.spec(), net.spec());
+            assertArrayEquals(loaded.parameters().toArray(ValueLayout.JAVA_FLOAT), net.parameters().toArray(ValueLayout.JAVA_FLOAT),
+                    0f, "the network starts from the file's weights");
+            net.parameters().setAtIndex(ValueLayout.JAVA_FLOAT, 0, 42f);
+            assertTrue(loaded.parameters().getAtIndex(ValueLayout.JAVA_FLOAT, 0) != 42f, "a copy, not the mapping");
+        }
+    }
+
+    @Test
     void theHeaderIsReadableText() throws IOException {
         Path file = dir.resolve("m.qlm");
         try (Model model = trainedModel()) {
