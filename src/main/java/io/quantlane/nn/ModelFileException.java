@@ -6,6 +6,8 @@ import java.nio.file.Path;
 /** A model file that cannot be read: damaged, truncated, of an unknown version, or not a model file at all. */
 public final class ModelFileException extends IOException {
 
+    private static final long serialVersionUID = 1L;
+
     ModelFileException(Path path, String reason) {
         super(path + ": " + reason);
     }

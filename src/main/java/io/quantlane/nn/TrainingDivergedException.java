@@ -7,6 +7,8 @@ package io.quantlane.nn;
  */
 public final class TrainingDivergedException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final int epoch;
     private final long step;
     private final int layer;

@@ -376,7 +376,6 @@ public final class SimdKernels implements FloatKernels {
         y.setAtIndex(F, index, alpha * acc + prior);
     }
 
-    /** y = beta y, then y += (alpha x_i) A_i over the rows of A, four rows per pass over y. */
     /**
      * y = alpha A^T x + beta y with A row-major (m x n): y is a combination of A's rows, so no horizontal sums.
      * Columns go in blocks of four (then two, then one) vectors whose sums stay in registers for the whole
