@@ -13,5 +13,6 @@ module io.quantlane {
     exports io.quantlane.kernel;
     exports io.quantlane.kernel.scalar;
     exports io.quantlane.nn;
+    exports io.quantlane.metrics;
     exports io.quantlane.cli;
 }
