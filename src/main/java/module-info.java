@@ -14,5 +14,6 @@ module io.quantlane {
     exports io.quantlane.kernel.scalar;
     exports io.quantlane.nn;
     exports io.quantlane.metrics;
+    exports io.quantlane.data;
     exports io.quantlane.cli;
 }
