@@ -15,5 +15,6 @@ module io.quantlane {
     exports io.quantlane.nn;
     exports io.quantlane.metrics;
     exports io.quantlane.data;
+    exports io.quantlane.workloads;
     exports io.quantlane.cli;
 }

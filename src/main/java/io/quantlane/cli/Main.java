@@ -13,6 +13,7 @@ import io.quantlane.nn.Network;
 import io.quantlane.nn.Optimizer;
 import io.quantlane.nn.Trainer;
 import io.quantlane.nn.TrainingReport;
+import io.quantlane.workloads.LoanDefault;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +42,8 @@ public final class Main {
             commands:
               info    the capability report: JVM, kernel path (simd or scalar), vector width, FMA, and why
               demo    the kernel families on the chosen path against their scalar twins: how closely they agree;
-                      then a network trained on XOR, saved, memory-mapped back and asked for its four answers
+                      then a network trained on XOR, saved, memory-mapped back and asked for its four answers;
+                      then loan-default risk on the bundled German credit data (MLP and logistic regression, 10-fold CV)
               help    this text
             """;
 
@@ -123,8 +125,16 @@ public final class Main {
         out.println();
         networkDemo(out);
         out.println();
+        try {
+            LoanDefault.Config cfg = LoanDefault.Config.defaults();
+            LoanDefault.Report report = LoanDefault.run(LoanDefault.bundledData(), cfg, null);
+            LoanDefault.summary(report, cfg).forEach(out::println);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
         out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md.");
-        out.println("The finance workloads (loan default, market prediction) on the bundled data come next.");
+        out.println("The market-prediction workload and the train/predict/bench commands come next.");
     }
 
     /** XOR, which needs the hidden layer: train, save, memory-map back, predict. */
