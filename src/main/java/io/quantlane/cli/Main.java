@@ -14,6 +14,7 @@ import io.quantlane.nn.Optimizer;
 import io.quantlane.nn.Trainer;
 import io.quantlane.nn.TrainingReport;
 import io.quantlane.workloads.LoanDefault;
+import io.quantlane.workloads.MarketPrediction;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,6 +45,7 @@ public final class Main {
               demo    the kernel families on the chosen path against their scalar twins: how closely they agree;
                       then a network trained on XOR, saved, memory-mapped back and asked for its four answers;
                       then loan-default risk on the bundled German credit data (MLP and logistic regression, 10-fold CV)
+                      and next-day index returns on EuStockMarkets against the random walk
               help    this text
             """;
 
@@ -129,12 +131,17 @@ public final class Main {
             LoanDefault.Config cfg = LoanDefault.Config.defaults();
             LoanDefault.Report report = LoanDefault.run(LoanDefault.bundledData(), cfg, null);
             LoanDefault.summary(report, cfg).forEach(out::println);
+            out.println();
+            MarketPrediction.Config market = MarketPrediction.Config.defaults();
+            MarketPrediction.Report forecast = MarketPrediction.run(
+                    MarketPrediction.returns(MarketPrediction.bundledData()), market);
+            MarketPrediction.summary(forecast, market).forEach(out::println);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         out.println();
         out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md.");
-        out.println("The market-prediction workload and the train/predict/bench commands come next.");
+        out.println("The train, predict and bench commands come next.");
     }
 
     /** XOR, which needs the hidden layer: train, save, memory-map back, predict. */
