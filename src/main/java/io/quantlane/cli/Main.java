@@ -46,6 +46,8 @@ public final class Main {
                       then a network trained on XOR, saved, memory-mapped back and asked for its four answers;
                       then loan-default risk on the bundled German credit data (MLP and logistic regression, 10-fold CV)
                       and next-day index returns on EuStockMarkets against the random walk
+              train   fit a network to any CSV (--data, --target; --help for the options) and write a model file
+              predict score a CSV with a model file written by train
               help    this text
             """;
 
@@ -58,6 +60,27 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "help" : args[0];
+        boolean help = args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"));
+        if (command.equals("train") || command.equals("predict")) {
+            if (help) {
+                out.print(command.equals("train") ? TrainPredict.TRAIN_HELP : TrainPredict.PREDICT_HELP);
+                return 0;
+            }
+            try {
+                return command.equals("train") ? TrainPredict.train(args, out, err) : TrainPredict.predict(args, out, err);
+            } catch (IOException | RuntimeException e) {   // usage, CSV, model-file and shape errors: one line each
+                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (message.startsWith(command + ": ")) {
+                    message = message.substring(command.length() + 2);
+                }
+                err.println("quantlane " + command + ": " + message.replace('\n', ' '));
+                return 2;
+            }
+        }
+        if (help) {
+            out.print(USAGE);
+            return 0;
+        }
         switch (command) {
             case "info" -> {
                 out.println(Kernels.capabilities().report());
@@ -141,7 +164,7 @@ public final class Main {
         }
         out.println();
         out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md.");
-        out.println("The train, predict and bench commands come next.");
+        out.println("Your own data: quantlane train --help, quantlane predict --help. The bench command comes next.");
     }
 
     /** XOR, which needs the hidden layer: train, save, memory-map back, predict. */

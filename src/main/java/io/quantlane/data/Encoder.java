@@ -69,6 +69,75 @@ public final class Encoder {
         return fit(table, cols, rows);
     }
 
+    /**
+     * The fitted encoding as text, one line per column: {@code numeric<TAB>name} or
+     * {@code categorical<TAB>name<TAB>level<TAB>level...} (tabs, line breaks and backslashes escaped), so a
+     * model file can carry it and {@link #parse} can rebuild the encoder.
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < columns.size(); c++) {
+            sb.append(levels.get(c) == null ? "numeric" : "categorical").append('\t').append(escape(columns.get(c)));
+            if (levels.get(c) != null) {
+                for (String level : levels.get(c)) {
+                    sb.append('\t').append(escape(level));
+                }
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Rebuilds an encoder from {@link #describe()}'s text. */
+    public static Encoder parse(String text) {
+        List<String> cols = new ArrayList<>();
+        List<List<String>> lv = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split("\t", -1);
+            if (parts.length < 2 || !(parts[0].equals("numeric") || parts[0].equals("categorical"))
+                    || (parts[0].equals("numeric") && parts.length != 2)) {
+                throw new IllegalArgumentException("encoder: bad line \"" + line + "\"");
+            }
+            cols.add(unescape(parts[1]));
+            if (parts[0].equals("numeric")) {
+                lv.add(null);
+            } else {
+                List<String> levels = new ArrayList<>();
+                for (int i = 2; i < parts.length; i++) {
+                    levels.add(unescape(parts[i]));
+                }
+                lv.add(List.copyOf(levels));
+            }
+        }
+        return new Encoder(cols, lv);
+    }
+
+    /** The table columns this encoder reads. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n");
+    }
+
+    private static String unescape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                sb.append(n == 't' ? '\t' : n == 'n' ? '\n' : n);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     /** Width of an encoded row. */
     public int width() {
         return featureNames.size();
