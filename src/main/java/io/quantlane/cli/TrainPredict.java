@@ -7,7 +7,6 @@ import io.quantlane.data.Splits;
 import io.quantlane.data.Table;
 import io.quantlane.memory.Matrix;
 import io.quantlane.metrics.Metrics;
-import io.quantlane.nn.InferenceContext;
 import io.quantlane.nn.Loss;
 import io.quantlane.nn.Mlp;
 import io.quantlane.nn.Model;
@@ -193,14 +192,10 @@ final class TrainPredict {
             StringBuilder sb = new StringBuilder("score\n");
             try (Arena arena = Arena.ofShared()) {
                 Matrix x = encoder.transform(arena, table, IntStream.range(0, table.rows()).toArray());
-                InferenceContext ctx = model.newContext();
-                float[] row = new float[x.cols()], p = new float[1];
+                Matrix p = Matrix.allocate(arena, x.rows(), 1);
+                model.predict(model.newContext(), x, p);
                 for (int i = 0; i < x.rows(); i++) {
-                    for (int j = 0; j < row.length; j++) {
-                        row[j] = x.get(i, j);
-                    }
-                    model.predict(ctx, row, p);
-                    sb.append(classify ? p[0] : p[0] * std + mean).append('\n');
+                    sb.append(classify ? p.get(i, 0) : p.get(i, 0) * std + mean).append('\n');
                 }
                 if (encoder.unseenLastTransform() > 0) {
                     err.println("predict: " + encoder.unseenLastTransform() + " cells held a category the model never "
@@ -232,14 +227,11 @@ final class TrainPredict {
         float[] predict(Table table, int[] rows) {
             try (Arena arena = Arena.ofShared(); Model model = net.toModel(scaler, List.of(), Map.of())) {
                 Matrix x = encoder.transform(arena, table, rows);
-                InferenceContext ctx = model.newContext();
-                float[] out = new float[rows.length], row = new float[x.cols()], p = new float[1];
-                for (int i = 0; i < rows.length; i++) {
-                    for (int j = 0; j < row.length; j++) {
-                        row[j] = x.get(i, j);
-                    }
-                    model.predict(ctx, row, p);
-                    out[i] = classify ? p[0] : p[0] * targetStd + targetMean;
+                Matrix p = Matrix.allocate(arena, rows.length, 1);
+                model.predict(model.newContext(), x, p);
+                float[] out = p.toArray();
+                for (int i = 0; i < out.length && !classify; i++) {
+                    out[i] = out[i] * targetStd + targetMean;
                 }
                 return out;
             }

@@ -2,6 +2,7 @@ package io.quantlane.nn;
 
 import io.quantlane.kernel.FloatKernels;
 import io.quantlane.kernel.Kernels;
+import io.quantlane.memory.Matrix;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -165,6 +166,18 @@ public final class Model implements AutoCloseable {
         for (int r = 0; r < rows; r++) {
             row(ctx, x, xOff + (long) r * ldx, y, yOff + (long) r * ldy);
         }
+    }
+
+    /** {@code x.rows()} samples from a (rows, inputs) matrix into a (rows, outputs) one, as the batch call above. */
+    public void predict(InferenceContext ctx, Matrix x, Matrix y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.cols() != spec.inputs() || y.cols() != spec.outputs() || y.rows() != x.rows()) {
+            throw new IllegalArgumentException("x, y: expected " + x.rows() + " x " + spec.inputs() + " and " + x.rows()
+                    + " x " + spec.outputs() + ", got " + x.rows() + " x " + x.cols() + " and " + y.rows() + " x "
+                    + y.cols());
+        }
+        predict(ctx, x.rows(), x.segment(), x.offset(), x.stride(), y.segment(), y.offset(), y.stride());
     }
 
     /** One sample from and into heap arrays (copied through the context's buffers: no allocation). */

@@ -87,13 +87,11 @@ public final class Safetensors {
             offset += b;
         }
         json.append('}');
-        while ((8 + json.length()) % 8 != 0) {
-            json.append(' ');   // pad so the tensor data starts 8-byte aligned, as the reference writer does
-        }
+        // pad with spaces (in bytes: names may hold multi-byte characters) so the tensor data starts 8-byte
+        // aligned, as the reference writer does
+        int bytes = json.toString().getBytes(StandardCharsets.UTF_8).length;
+        json.append(" ".repeat((8 - bytes % 8) % 8));
         byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-        while ((8 + header.length) % 8 != 0) {   // multi-byte characters changed the length
-            header = (new String(header, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8);
-        }
         ByteBuffer pre = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(offset)).order(ByteOrder.LITTLE_ENDIAN);
         MemorySegment dst = MemorySegment.ofBuffer(data);

@@ -7,7 +7,6 @@ import io.quantlane.data.Splits;
 import io.quantlane.data.Table;
 import io.quantlane.memory.Matrix;
 import io.quantlane.metrics.Metrics;
-import io.quantlane.nn.InferenceContext;
 import io.quantlane.nn.Loss;
 import io.quantlane.nn.Mlp;
 import io.quantlane.nn.Model;
@@ -139,15 +138,11 @@ public final class LoanDefault {
         try (Network net = Network.create(spec, cfg.seed())) {
             Trainer.builder().loss(Loss.binaryCrossEntropy()).optimizer(optimizer).epochs(epochs)
                     .batchSize(cfg.batchSize()).seed(cfg.seed()).build().fit(net, xTrain, yTrain);
-            try (Model model = net.toModel(scaler, List.of(), Map.of())) {   // raw test rows; the scaler applies
-                InferenceContext ctx = model.newContext();
-                float[] x = new float[xTest.cols()], p = new float[1];
+            try (Arena arena = Arena.ofShared(); Model model = net.toModel(scaler, List.of(), Map.of())) {
+                Matrix p = Matrix.allocate(arena, testRows.length, 1);
+                model.predict(model.newContext(), xTest, p);   // raw test rows; the model's scaler applies
                 for (int i = 0; i < testRows.length; i++) {
-                    for (int j = 0; j < x.length; j++) {
-                        x[j] = xTest.get(i, j);
-                    }
-                    model.predict(ctx, x, p);
-                    out[testRows[i]] = p[0];
+                    out[testRows[i]] = p.get(i, 0);
                 }
             }
         }

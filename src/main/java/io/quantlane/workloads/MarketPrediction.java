@@ -6,7 +6,6 @@ import io.quantlane.data.Table;
 import io.quantlane.data.Windows;
 import io.quantlane.memory.Matrix;
 import io.quantlane.metrics.Metrics;
-import io.quantlane.nn.InferenceContext;
 import io.quantlane.nn.Loss;
 import io.quantlane.nn.Mlp;
 import io.quantlane.nn.Model;
@@ -130,11 +129,11 @@ public final class MarketPrediction {
                         .epochs(cfg.epochs()).batchSize(cfg.batchSize()).seed(cfg.seed()).build()
                         .fit(net, xTrainScaled, yTrainScaled);
                 try (Model model = net.toModel(scaler, List.of(), Map.of())) {
-                    InferenceContext ctx = model.newContext();
+                    Matrix p = Matrix.allocate(arena, nTest, k);
+                    model.predict(model.newContext(), xTest, p);
                     for (int i = 0; i < nTest; i++) {
-                        model.predict(ctx, xTest.row(i).toArray(), pred[i]);
                         for (int s = 0; s < k; s++) {
-                            pred[i][s] = pred[i][s] * tSd[s] + tMean[s];
+                            pred[i][s] = p.get(i, s) * tSd[s] + tMean[s];
                         }
                     }
                 }
