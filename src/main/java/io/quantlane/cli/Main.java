@@ -48,6 +48,7 @@ public final class Main {
                       and next-day index returns on EuStockMarkets against the random walk
               train   fit a network to any CSV (--data, --target; --help for the options) and write a model file
               predict score a CSV with a model file written by train
+              bench   this machine: kernel GFLOP/s beside the scalar twin, batch-1 inference latency p50 to p99.99
               help    this text
             """;
 
@@ -61,13 +62,21 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "help" : args[0];
         boolean help = args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"));
-        if (command.equals("train") || command.equals("predict")) {
+        if (command.equals("train") || command.equals("predict") || command.equals("bench")) {
             if (help) {
-                out.print(command.equals("train") ? TrainPredict.TRAIN_HELP : TrainPredict.PREDICT_HELP);
+                out.print(switch (command) {
+                    case "train" -> TrainPredict.TRAIN_HELP;
+                    case "predict" -> TrainPredict.PREDICT_HELP;
+                    default -> Bench.HELP;
+                });
                 return 0;
             }
             try {
-                return command.equals("train") ? TrainPredict.train(args, out, err) : TrainPredict.predict(args, out, err);
+                return switch (command) {
+                    case "train" -> TrainPredict.train(args, out, err);
+                    case "predict" -> TrainPredict.predict(args, out, err);
+                    default -> Bench.run(args, out, err);
+                };
             } catch (IOException | RuntimeException e) {   // usage, CSV, model-file and shape errors: one line each
                 String message = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (message.startsWith(command + ": ")) {
@@ -164,7 +173,7 @@ public final class Main {
         }
         out.println();
         out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md.");
-        out.println("Your own data: quantlane train --help, quantlane predict --help. The bench command comes next.");
+        out.println("Your own data: quantlane train --help, quantlane predict --help. This machine: quantlane bench.");
     }
 
     /** XOR, which needs the hidden layer: train, save, memory-map back, predict. */
