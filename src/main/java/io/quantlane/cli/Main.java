@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The command line: {@code info} prints the capability report; {@code demo} runs the kernel families on the
@@ -96,7 +97,7 @@ public final class Main {
                 return 0;
             }
             case "demo" -> {
-                demo(out);
+                demo(out, err);
                 return 0;
             }
             case "help", "--help", "-h" -> {
@@ -114,7 +115,10 @@ public final class Main {
         void run(FloatKernels k, int n, MemorySegment x, MemorySegment y, MemorySegment z);
     }
 
-    private static void demo(PrintStream out) {
+    /** Repeats of the loan-default cross-validation in the demo (seeds 1 to 10). */
+    private static final int LOAN_REPEATS = 10;
+
+    private static void demo(PrintStream out, PrintStream err) {
         Capabilities caps = Kernels.capabilities();
         out.println(caps.report());
         out.println();
@@ -135,6 +139,7 @@ public final class Main {
             (k, m, x, y, z) -> k.softmax(64, m / 64, x, 0, m / 64, z, 0, m / 64),
             (k, m, x, y, z) -> k.adamW(m, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1, z, 0, x, 0, y, 0, y, m),
         };
+        double worstKernel = 0;
         out.printf(Locale.ROOT, "%-18s %s%n", "kernel (n=65536)", caps.path() + " vs scalar twin: max |diff| / max |value|");
         try (Arena arena = Arena.ofShared()) {
             Random rnd = new Random(1);
@@ -143,6 +148,7 @@ public final class Main {
                 y.setAtIndex(ValueLayout.JAVA_FLOAT, j, Math.abs(y.getAtIndex(ValueLayout.JAVA_FLOAT, j)));
             }
             for (int i = 0; i < names.length; i++) {
+                err.print("\rdemo: kernel " + names[i] + "          ");
                 MemorySegment zFast = random(arena, n, new Random(2), 1f), zTwin = random(arena, n, new Random(2), 1f);
                 MemorySegment yFast = copy(arena, y), yTwin = copy(arena, y);
                 kernels[i].run(fast, n, x, yFast, zFast);
@@ -153,31 +159,65 @@ public final class Main {
                     diff = Math.max(diff, Math.abs(a - b));
                     scale = Math.max(scale, Math.abs(b));
                 }
-                out.printf(Locale.ROOT, "%-18s %.1e%n", names[i], scale == 0 ? diff : diff / scale);
+                double relative = scale == 0 ? diff : diff / scale;
+                worstKernel = Math.max(worstKernel, relative);
+                out.printf(Locale.ROOT, "%-18s %.1e%n", names[i], relative);
             }
+            err.println();
         }
         out.println();
-        networkDemo(out);
+        int xorRight = networkDemo(out);
         out.println();
+        LoanDefault.Repeated loans;
+        MarketPrediction.Report forecast;
         try {
-            LoanDefault.Config cfg = LoanDefault.Config.defaults();
-            LoanDefault.Report report = LoanDefault.run(LoanDefault.bundledData(), cfg, null);
-            LoanDefault.summary(report, cfg).forEach(out::println);
+            loans = LoanDefault.repeated(LoanDefault.bundledData(), LoanDefault.Config.defaults(),
+                    LOAN_REPEATS, line -> err.print("\rloan default: " + line + "   "));
+            err.println();
+            LoanDefault.summary(loans).forEach(out::println);
             out.println();
             MarketPrediction.Config market = MarketPrediction.Config.defaults();
-            MarketPrediction.Report forecast = MarketPrediction.run(
+            err.println("market: training on the first 80 % of days...");
+            forecast = MarketPrediction.run(
                     MarketPrediction.returns(MarketPrediction.bundledData()), market);
             MarketPrediction.summary(forecast, market).forEach(out::println);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         out.println();
-        out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md.");
-        out.println("Your own data: quantlane train --help, quantlane predict --help. This machine: quantlane bench.");
+        summary(out, caps, worstKernel, names.length, xorRight, loans, forecast);
     }
 
-    /** XOR, which needs the hidden layer: train, save, memory-map back, predict. */
-    private static void networkDemo(PrintStream out) {
+    /** The closing screen: one line per part of the demo, with the figures a reader came for. */
+    private static void summary(PrintStream out, Capabilities caps, double worstKernel, int kernels, int xorRight,
+                                LoanDefault.Repeated loans, MarketPrediction.Report forecast) {
+        out.println("== summary");
+        out.printf(Locale.ROOT, "kernels       %s path, %d-bit vectors; %d kernel families agree with their scalar twins "
+                + "to %.1e (relative)%n", caps.path(), caps.vectorBits(), kernels, worstKernel);
+        out.printf(Locale.ROOT, "network       XOR: %d of 4 answers right from the memory-mapped model file%n", xorRight);
+        ToDoubleFunction<LoanDefault.Scores> auc = LoanDefault.Scores::auc, cost = LoanDefault.Scores::cost;
+        out.printf(Locale.ROOT, "loan default  MLP AUC %.3f ± %.3f, cost %.3f ± %.3f | logistic AUC %.3f, cost %.3f "
+                        + "| R's logistic 0.785, 0.545 (targets: AUC >= 0.79, cost <= 0.53)%n",
+                loans.mean(LoanDefault.Report::mlp, auc), loans.sd(LoanDefault.Report::mlp, auc),
+                loans.mean(LoanDefault.Report::mlp, cost), loans.sd(LoanDefault.Report::mlp, cost),
+                loans.mean(LoanDefault.Report::logistic, auc), loans.mean(LoanDefault.Report::logistic, cost));
+        StringBuilder ratios = new StringBuilder(), hits = new StringBuilder();
+        int beaten = 0;
+        for (MarketPrediction.SeriesScores s : forecast.series()) {
+            ratios.append(String.format(Locale.ROOT, " %s %.3f", s.series(), s.rmse() / s.randomWalkRmse()));
+            hits.append(String.format(Locale.ROOT, " %s %.3f/%.3f", s.series(), s.hitRate(), s.alwaysUpHitRate()));
+            beaten += s.rmse() < s.randomWalkRmse() ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "market        RMSE / random walk:%s; beats it on %d of %d (parity is the honest "
+                + "expectation)%n", ratios, beaten, forecast.series().size());
+        out.printf(Locale.ROOT, "              hit rate / always up:%s%n", hits);
+        out.println("Speed is measured with JMH, not here: jmh/run.sh, results in docs/benchmarks.md; this machine: "
+                + "quantlane bench.");
+        out.println("Your own data: quantlane train --help, quantlane predict --help.");
+    }
+
+    /** XOR, which needs the hidden layer: train, save, memory-map back, predict; how many of 4 are right. */
+    private static int networkDemo(PrintStream out) {
         out.println("network layer: XOR with " + XOR_SPEC + ", Adam, seed 42");
         float[] inputs = {0, 0, 0, 1, 1, 0, 1, 1};
         float[] targets = {0, 1, 1, 0};
@@ -195,12 +235,15 @@ public final class Main {
                 try (Model loaded = ModelFile.load(file)) {
                     InferenceContext ctx = loaded.newContext();
                     float[] p = new float[1];
+                    int right = 0;
                     for (int i = 0; i < 4; i++) {
                         loaded.predict(ctx, new float[] {inputs[2 * i], inputs[2 * i + 1]}, p);
+                        right += (p[0] > 0.5f) == (targets[i] == 1f) ? 1 : 0;
                         out.printf(Locale.ROOT, "  P(%.0f xor %.0f = 1) = %.3f%n", inputs[2 * i], inputs[2 * i + 1], p[0]);
                     }
                     out.println("  (predicted by the model saved to and memory-mapped from a " + Files.size(file)
                             + "-byte model file)");
+                    return right;
                 }
             } finally {
                 Files.deleteIfExists(file);
