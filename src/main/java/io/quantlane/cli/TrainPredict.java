@@ -49,6 +49,9 @@ final class TrainPredict {
               --decay X                 AdamW decoupled weight decay, default 0.1
               --seed N                  default 42
               --cv K                    first report K-fold cross-validated scores (stratified for classify)
+              --drop a,b                columns that are not features (ids, dates, leaky fields)
+            A text column with a different value in every row is an identifier and is left out (said on stderr).
+            A missing number is filled with the training rows' median, plus a column=missing indicator.
             Progress goes to stderr; the model file to --out (written atomically).
             """;
 
@@ -65,7 +68,7 @@ final class TrainPredict {
 
     static int train(String[] args, PrintStream out, PrintStream err) throws IOException {
         Flags f = Flags.parse("train", args, 1, Set.of("data", "target", "out", "task", "positive", "layers", "epochs",
-                "batch", "lr", "decay", "seed", "cv"));
+                "batch", "lr", "decay", "seed", "cv", "drop"));
         Path data = Path.of(f.required("data"));
         String targetName = f.required("target");
         Path outPath = Path.of(f.required("out"));
@@ -126,7 +129,8 @@ final class TrainPredict {
                 y[i] = (float) n.get(i);
             }
         }
-        Settings s = new Settings(classify, layers, epochs, batch, lr, decay, seed);
+        List<String> excluded = excluded(table, targetName, f.get("drop", null), err);
+        Settings s = new Settings(classify, layers, epochs, batch, lr, decay, seed, excluded);
         int[] all = IntStream.range(0, table.rows()).toArray();
         if (cv >= 2) {
             List<Splits.Split> folds = classify ? Splits.stratifiedKFold(y, cv, seed)
@@ -134,7 +138,7 @@ final class TrainPredict {
             float[] oof = new float[y.length];
             for (int k = 0; k < folds.size(); k++) {
                 Splits.Split split = folds.get(k);
-                try (Fitted fit = fit(table, targetName, y, split.train(), s)) {
+                try (Fitted fit = fit(table, y, split.train(), s)) {
                     float[] p = fit.predict(table, split.test());
                     for (int i = 0; i < p.length; i++) {
                         oof[split.test()[i]] = p[i];
@@ -149,7 +153,7 @@ final class TrainPredict {
                     : String.format(Locale.ROOT, "cv %d folds: RMSE %.6g  MAE %.6g", cv, Metrics.rmse(oof, y),
                     Metrics.mae(oof, y)));
         }
-        try (Fitted fit = fit(table, targetName, y, all, s)) {
+        try (Fitted fit = fit(table, y, all, s)) {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("quantlane.task", classify ? "classify" : "regress");
             meta.put("quantlane.target", targetName);
@@ -198,8 +202,8 @@ final class TrainPredict {
                     sb.append(classify ? p.get(i, 0) : p.get(i, 0) * std + mean).append('\n');
                 }
                 if (encoder.unseenLastTransform() > 0) {
-                    err.println("predict: " + encoder.unseenLastTransform() + " cells held a category the model never "
-                            + "saw, or none; encoded as all zeros");
+                    err.println("predict: " + encoder.unseenLastTransform() + " cells were missing or held a category the "
+                            + "model never saw (numbers filled with the training median, categories as all zeros)");
                 }
             }
             if (outArg == null) {
@@ -212,7 +216,43 @@ final class TrainPredict {
         return 0;
     }
 
-    private record Settings(boolean classify, int[] layers, int epochs, int batch, float lr, float decay, long seed) {
+    private record Settings(boolean classify, int[] layers, int epochs, int batch, float lr, float decay, long seed,
+                            List<String> excluded) {
+    }
+
+    /**
+     * The columns that are not features: the target, those named by {@code --drop}, and identifiers (a text
+     * column with a different value in every one of more than 20 rows, which one-hot encoding would turn into
+     * one memorised column per row).
+     */
+    private static List<String> excluded(Table table, String target, String drop, PrintStream err) {
+        List<String> excluded = new ArrayList<>(List.of(target));
+        if (drop != null) {
+            for (String name : drop.split(",")) {
+                String trimmed = name.trim();
+                if (trimmed.isEmpty()) {
+                    throw new Flags.UsageException("train: --drop expects column names separated by commas, got \""
+                            + drop + "\"");
+                }
+                table.column(trimmed);   // names a column that does not exist
+                if (trimmed.equals(target)) {
+                    throw new Flags.UsageException("train: --drop names the target \"" + target + "\"");
+                }
+                excluded.add(trimmed);
+            }
+        }
+        for (String name : table.names()) {
+            if (!excluded.contains(name) && table.column(name) instanceof Column.Categorical c && table.rows() > 20
+                    && IntStream.range(0, table.rows()).mapToObj(c::get).distinct().count() == table.rows()) {
+                err.println("train: left out \"" + name + "\": a different value in every row, an identifier "
+                        + "(not a feature)");
+                excluded.add(name);
+            }
+        }
+        if (excluded.size() == table.names().size()) {
+            throw new Flags.UsageException("train: no feature columns left besides the target");
+        }
+        return List.copyOf(excluded);
     }
 
     /** A network trained on some rows, with its encoder and scalers. */
@@ -243,10 +283,10 @@ final class TrainPredict {
         }
     }
 
-    private static Fitted fit(Table table, String targetName, float[] y, int[] rows, Settings s) {
+    private static Fitted fit(Table table, float[] y, int[] rows, Settings s) {
         Fitted fit = new Fitted();
         fit.classify = s.classify();
-        fit.encoder = Encoder.fitAllBut(table, List.of(targetName), rows);
+        fit.encoder = Encoder.fitAllBut(table, s.excluded(), rows);
         try (Arena arena = Arena.ofShared()) {
             Matrix x = fit.encoder.transform(arena, table, rows);
             fit.scaler = Scaler.fit(x);

@@ -72,6 +72,80 @@ class TrainPredictTest {
         assertTrue(inSample >= cvAuc - 0.01 && inSample <= cvAuc + 0.15, "in-sample " + inSample + ", cv " + cvAuc);
     }
 
+    /**
+     * A credit file the project has never seen: other column names (one quoted, with a comma), an identifier
+     * column, missing incomes, quoted categories; then predict on the columns in another order with one extra.
+     */
+    @Test
+    void trainsAndScoresACsvWithOtherColumns() throws IOException {
+        java.util.Random rnd = new java.util.Random(11);
+        StringBuilder train = new StringBuilder("Applicant ID,Annual Income,\"Home, ownership\",Age,Loan Amount,defaulted\n");
+        StringBuilder reordered = new StringBuilder("Loan Amount,Note,defaulted,Age,\"Home, ownership\",Annual Income\n");
+        String[] homes = {"rent", "own", "\"mortgage, fixed\""};
+        for (int i = 0; i < 500; i++) {
+            double income = Math.exp(10.5 + 0.5 * rnd.nextGaussian());
+            int age = 19 + rnd.nextInt(50);
+            long amount = Math.round(1000 + 39_000 * rnd.nextDouble());
+            String home = homes[rnd.nextInt(3)];
+            double z = -2 + 3 * (amount / income) - 0.03 * (age - 40) + (home.equals("rent") ? 0.8 : 0);
+            String label = rnd.nextDouble() < 1 / (1 + Math.exp(-z)) ? "yes" : "no";
+            String inc = i % 29 == 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f", income);
+            train.append("A").append(i).append(',').append(inc).append(',').append(home).append(',').append(age)
+                    .append(',').append(amount).append(',').append(label).append('\n');
+            reordered.append(amount).append(",n/a,").append(label).append(',').append(age).append(',').append(home)
+                    .append(',').append(inc).append('\n');
+        }
+        Path csv = dir.resolve("applicants.csv"), other = dir.resolve("reordered.csv"), model = dir.resolve("a.qlm");
+        Files.writeString(csv, train);
+        Files.writeString(other, reordered);
+        Result t = run("train", "--data", csv.toString(), "--target", "defaulted", "--positive", "yes", "--out",
+                model.toString(), "--cv", "5", "--epochs", "40", "--layers", "16");
+        assertEquals(0, t.status(), t.err());
+        assertTrue(t.err().contains("left out \"Applicant ID\": a different value in every row"), t.err());
+        Matcher m = Pattern.compile("cv 5 folds: AUC (\\d\\.\\d+)").matcher(t.out());
+        assertTrue(m.find(), t.out());
+        assertTrue(Double.parseDouble(m.group(1)) > 0.75, t.out());
+        Result a = run("predict", "--model", model.toString(), "--data", csv.toString());
+        Result b = run("predict", "--model", model.toString(), "--data", other.toString());
+        assertEquals(0, a.status(), a.err());
+        assertEquals(0, b.status(), b.err());
+        assertEquals(501, a.out().lines().count(), "a header and one score per row");
+        assertEquals(a.out(), b.out(), "columns are found by name, extra ones ignored");
+        assertTrue(a.err().contains("18 cells were missing"), a.err());   // rows 0, 29, ... 493
+
+        Result dropped = run("train", "--data", csv.toString(), "--target", "defaulted", "--out",
+                dir.resolve("b.qlm").toString(), "--epochs", "2", "--drop", "Age, Loan Amount");
+        assertEquals(0, dropped.status(), dropped.err());
+    }
+
+    /** A price file with other names, as a regression: next close from the open, within the noise. */
+    @Test
+    void regressesOnAPriceFile() throws IOException {
+        java.util.Random rnd = new java.util.Random(5);
+        StringBuilder sb = new StringBuilder("session,open,close\n");
+        double price = 100;
+        for (int i = 0; i < 400; i++) {
+            double open = price;
+            price *= Math.exp(0.01 * rnd.nextGaussian());
+            sb.append(i).append(',').append(open).append(',').append(price).append('\n');
+        }
+        Path csv = dir.resolve("prices.csv"), model = dir.resolve("p.qlm"), scores = dir.resolve("p.csv");
+        Files.writeString(csv, sb);
+        Result t = run("train", "--data", csv.toString(), "--target", "close", "--task", "regress", "--out",
+                model.toString(), "--epochs", "200", "--layers", "none", "--drop", "session", "--decay", "0");
+        assertEquals(0, t.status(), t.err());
+        Result p = run("predict", "--model", model.toString(), "--data", csv.toString(), "--out", scores.toString());
+        assertEquals(0, p.status(), p.err());
+        List<String> lines = Files.readAllLines(scores), rows = Files.readAllLines(csv);
+        double se = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            double d = Double.parseDouble(lines.get(i)) - Double.parseDouble(rows.get(i).split(",")[2]);
+            se += d * d;
+        }
+        double rmse = Math.sqrt(se / (rows.size() - 1));
+        assertTrue(rmse < 2.0, "a linear fit of close on open has RMSE near the 1 % noise (about 1), got " + rmse);
+    }
+
     @Test
     void badInputGivesOneLineAndStatusTwo() throws IOException {
         Path csv = germanCredit();
@@ -84,6 +158,8 @@ class TrainPredictTest {
             {"train", "--data", dir.resolve("missing.csv").toString(), "--target", "class", "--out", "x.qlm"},
             {"train", "--bogus", "1"},
             {"predict", "--model", csv.toString(), "--data", csv.toString()},
+            {"train", "--data", csv.toString(), "--target", "class", "--out", "x.qlm", "--drop", "class"},
+            {"train", "--data", csv.toString(), "--target", "class", "--out", "x.qlm", "--drop", "age,,job"},
         };
         String[] expected = {
             "quantlane train: --target is required (see quantlane train --help)",
@@ -94,6 +170,8 @@ class TrainPredictTest {
             "quantlane train: no such file: ",
             "quantlane train: unknown option --bogus (see quantlane train --help)",
             "quantlane predict: " + csv + ": not a quantlane model file (bad magic bytes)",
+            "quantlane train: --drop names the target \"class\"",
+            "quantlane train: --drop expects column names separated by commas, got \"age,,job\"",
         };
         for (int i = 0; i < cases.length; i++) {
             Result r = run(cases[i]);

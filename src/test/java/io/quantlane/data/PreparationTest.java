@@ -67,12 +67,30 @@ class PreparationTest {
             assertEquals(2, e.unseenLastTransform(), "one unseen level, one missing value");
         }
         Table missingAge = Csv.defaults().parse("age,job\nNA,clerk\n", "m.csv");
-        Encoder onAge = Encoder.fit(missingAge, List.of("age"), new int[] {0});
+        assertEquals("column \"age\": no value in the 1 training rows, nothing to learn or to fill in from; drop the"
+                        + " column",
+                assertThrows(IllegalArgumentException.class, () -> Encoder.fit(missingAge, List.of("age"), new int[] {0}))
+                        .getMessage());
+    }
+
+    @Test
+    void missingNumbersBecomeTheTrainingMedianWithAnIndicator() {
+        // training rows 0-4: ages 20, NA, 40, 10, 90 -> median of the four present values (20 + 40) / 2 = 30
+        Table t = Csv.defaults().parse("age,income\n20,1\nNA,2\n40,3\n10,4\n90,5\nNA,6\n1000,NA\n", "m.csv");
+        Encoder e = Encoder.fit(t, List.of("age", "income"), new int[] {0, 1, 2, 3, 4});
+        assertEquals(List.of("age", "age=missing", "income"), e.featureNames(),
+                "an indicator only where training rows had a gap");
         try (Arena arena = Arena.ofShared()) {
-            assertEquals("column \"age\", row 0: missing value; impute or drop it before encoding",
-                    assertThrows(IllegalArgumentException.class, () -> onAge.transform(arena, missingAge, new int[] {0}))
-                            .getMessage());
+            Matrix m = e.transform(arena, t, new int[] {1, 5, 6});
+            // income: median of 1..5 = 3 fills the gap in row 6, which has no indicator position
+            assertArrayEquals(new float[] {30, 1, 2, 30, 1, 6, 1000, 0, 3}, m.toArray());
+            assertEquals(3, e.unseenLastTransform(), "three cells filled in");
         }
+        Encoder back = Encoder.parse(e.describe());
+        assertEquals(e.featureNames(), back.featureNames());
+        assertEquals(e.describe(), back.describe(), "the medians survive the round trip exactly");
+        assertThrows(IllegalArgumentException.class, () -> Encoder.parse("numeric\tage\n"), "the old two-field form");
+        assertThrows(IllegalArgumentException.class, () -> Encoder.parse("numeric\tage\tx\t0\n"));
     }
 
     @Test
