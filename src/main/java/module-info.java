@@ -8,6 +8,7 @@ module io.quantlane {
     requires static jdk.incubator.vector;
     requires static java.management;
     requires static jdk.management;
+    requires static jdk.jfr;
 
     exports io.quantlane.memory;
     exports io.quantlane.kernel;

@@ -42,13 +42,22 @@ public final class KernelProvider {
     private KernelProvider() {
     }
 
-    /** Makes the choice and logs it. Called once, by {@link Kernels}. */
+    /** Makes the choice and logs it in one line. Called once, by {@link Kernels}. */
     static Choice lookup() {
         Choice choice = choose();
         Capabilities c = choice.capabilities();
         LOG.log(c.isSimd() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "quantlane kernels: " + c.path() + " [" + c.implementation() + "]: " + c.reason());
         return choice;
+    }
+
+    /** Registers the JFR event that records the choice in every recording ({@link KernelSelectionEvent}). */
+    static void recordInJfr(Capabilities c) {
+        try {
+            KernelSelectionEvent.register(c);
+        } catch (LinkageError | RuntimeException e) {   // no jdk.jfr in this runtime image, or JFR refused
+            LOG.log(System.Logger.Level.DEBUG, "quantlane kernels: no JFR event (" + e + ")");
+        }
     }
 
     private static Choice choose() {

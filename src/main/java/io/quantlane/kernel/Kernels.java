@@ -26,6 +26,7 @@ public final class Kernels {
         KernelProvider.Choice choice = KernelProvider.lookup();
         IMPL = choice.kernels();
         CAPABILITIES = choice.capabilities();
+        KernelProvider.recordInJfr(CAPABILITIES);
     }
 
     private Kernels() {
@@ -33,6 +34,20 @@ public final class Kernels {
 
     /** What was chosen and why: JVM, path, species, FMA, reason. */
     public static Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * A start-up gate for services that must not run on the scalar path: returns the capabilities when the SIMD
+     * kernels are in use, else throws an {@link IllegalStateException} with the reason the provider gave (for
+     * example the missing {@code --add-modules jdk.incubator.vector}). Call it first thing in {@code main}; the
+     * system property {@code -Dquantlane.kernels=simd} makes the first use of this class fail the same way.
+     */
+    public static Capabilities requireSimd() {
+        if (!CAPABILITIES.isSimd()) {
+            throw new IllegalStateException("quantlane: SIMD kernels required, but the " + CAPABILITIES.path()
+                    + " path is in use: " + CAPABILITIES.reason());
+        }
         return CAPABILITIES;
     }
 

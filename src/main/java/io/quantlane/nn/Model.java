@@ -196,6 +196,63 @@ public final class Model implements AutoCloseable {
         MemorySegment.copy(ctx.output, ValueLayout.JAVA_FLOAT, 0, y, 0, y.length);
     }
 
+    /** Calls per warm-up round, and the rounds in a row that must look steady. */
+    private static final int WARM_UP_ROUND = 2_000, WARM_UP_STEADY_ROUNDS = 3;
+
+    /**
+     * Runs predictions on this thread until every kernel the model uses runs its final compiled code, or until
+     * {@code budget} is spent, and says how it went. Call it once after loading, before the model takes traffic:
+     * the first predictions of a fresh JVM run interpreted, then in C1 code that boxes vectors (allocation and
+     * 10 to 100 times the steady latency), and C2 compiles in the background.
+     *
+     * <p>It runs rounds of one-row predictions through
+     * {@link #predict(InferenceContext, MemorySegment, long, MemorySegment, long)} and
+     * {@link #predict(InferenceContext, float[], float[])} (the batched calls run the same per-row code) and
+     * stops when {@value #WARM_UP_STEADY_ROUNDS} rounds in a row
+     * allocated nothing on this thread, each ran within 15 % of the fastest round so far, and the JVM's total
+     * compilation time did not move during them. The model is not changed; the context it uses is its own.
+     *
+     * @param budget the most wall time to spend; at least one round runs
+     * @return the calls, time, final time per call and whether steady state was reached
+     */
+    public WarmUp warmUp(java.time.Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("budget: expected a duration >= 0, got " + budget);
+        }
+        InferenceContext ctx = newContext();
+        float[] x = new float[spec.inputs()], y = new float[spec.outputs()];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = 0.5f - (j % 3) * 0.25f;   // finite, mixed signs
+            ctx.input.setAtIndex(ValueLayout.JAVA_FLOAT, j, x[j]);
+        }
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean allocation = threads instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() ? t : null;
+        var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean compileTime = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime(), deadline = start + Math.min(budget.toNanos(), Long.MAX_VALUE / 4);
+        long calls = 0, best = Long.MAX_VALUE, last;
+        int steady = 0;
+        do {
+            long compiledBefore = compileTime ? compiler.getTotalCompilationTime() : 0;
+            long allocatedBefore = allocation != null ? allocation.getCurrentThreadAllocatedBytes() : 0;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < WARM_UP_ROUND; i += 2) {   // both one-row entries: segments and heap arrays
+                predict(ctx, ctx.input, 0, ctx.output, 0);
+                predict(ctx, x, y);
+            }
+            last = System.nanoTime() - t0;
+            calls += WARM_UP_ROUND;
+            boolean quiet = (allocation == null || allocation.getCurrentThreadAllocatedBytes() == allocatedBefore)
+                    && (!compileTime || compiler.getTotalCompilationTime() == compiledBefore);
+            best = Math.min(best, last);
+            steady = quiet && last <= best * 1.15 ? steady + 1 : 0;
+        } while (steady < WARM_UP_STEADY_ROUNDS && System.nanoTime() < deadline);
+        return new WarmUp(calls, java.time.Duration.ofNanos(System.nanoTime() - start), (double) last / WARM_UP_ROUND,
+                steady >= WARM_UP_STEADY_ROUNDS);
+    }
+
     private void checkContext(InferenceContext ctx) {
         Objects.requireNonNull(ctx, "ctx");
         if (ctx.model != this) {

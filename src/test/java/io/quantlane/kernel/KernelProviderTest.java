@@ -4,7 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -85,6 +91,42 @@ class KernelProviderTest {
         }
         assertEquals(c.isSimd() ? "simd" : "scalar", Kernels.implementation().vectorBits() > 0 ? "simd" : "scalar");
         assertTrue(c.report().contains("reason:") && c.report().contains(c.jvm()), c.report());
+    }
+
+    @Test
+    void requireSimdIsAStartUpGate() {
+        Capabilities c = Kernels.capabilities();
+        if (c.isSimd()) {
+            assertEquals(c, Kernels.requireSimd());
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, Kernels::requireSimd);
+            assertEquals("quantlane: SIMD kernels required, but the scalar path is in use: " + c.reason(),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void everyJfrRecordingSaysWhichPathRuns() throws IOException {
+        Capabilities c = Kernels.capabilities();
+        Path file = Files.createTempFile("quantlane-kernels", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("io.quantlane.KernelSelection");
+            recording.start();
+            recording.stop();
+            recording.dump(file);
+            List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> e.getEventType().getName().equals("io.quantlane.KernelSelection")).toList();
+            assertTrue(!events.isEmpty(), "no io.quantlane.KernelSelection event in the recording");
+            RecordedEvent e = events.get(0);
+            assertEquals(c.path(), e.getString("path"));
+            assertEquals(c.vectorBits(), e.getInt("vectorBits"));
+            assertEquals(c.maxVectorBits(), e.getInt("maxVectorBits"));
+            assertEquals(c.reason(), e.getString("reason"));
+            assertEquals(c.implementation(), e.getString("implementation"));
+            assertEquals(c.fma(), e.getBoolean("fma"));
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
