@@ -190,6 +190,10 @@ public final class Mlp {
      * @throws IllegalArgumentException naming the position and what was expected
      */
     public static Mlp parse(String text) {
+        if (text.length() > MAX_PARSED_TEXT) {
+            throw new IllegalArgumentException("architecture: " + text.length() + " characters, more than the "
+                    + MAX_PARSED_TEXT + " a parsed architecture may have");
+        }
         String s = text.replaceAll("\\s+", "");
         if (s.startsWith("Mlp.")) {
             s = s.substring(4);
@@ -211,6 +215,10 @@ public final class Mlp {
                 throw new IllegalArgumentException("architecture: bad number \"" + arg + "\" for " + name + " in \""
                         + text + "\"");
             }
+            if (spec.layers().size() > MAX_PARSED_LAYERS || spec.maxWidth() > MAX_PARSED_WIDTH) {
+                throw new IllegalArgumentException("architecture: more than " + MAX_PARSED_LAYERS + " layers or a "
+                        + "width above " + MAX_PARSED_WIDTH + " in \"" + abbreviate(text) + "\" (a damaged file?)");
+            }
             pos = close + 1;
             if (pos < s.length()) {
                 if (s.charAt(pos) != '.') {
@@ -224,6 +232,17 @@ public final class Mlp {
             throw new IllegalArgumentException("architecture: empty, expected input(n)...");
         }
         return spec;
+    }
+
+    /**
+     * Limits on what {@link #parse} accepts, so that a damaged or hostile file cannot make a loader build a
+     * model no machine can hold (or spend quadratic time on a million layers): {@value #MAX_PARSED_LAYERS}
+     * layers, {@value #MAX_PARSED_WIDTH} units per layer, {@value #MAX_PARSED_TEXT} characters.
+     */
+    static final int MAX_PARSED_LAYERS = 4096, MAX_PARSED_WIDTH = 1 << 20, MAX_PARSED_TEXT = 1 << 20;
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static Mlp first(String name, String arg) {

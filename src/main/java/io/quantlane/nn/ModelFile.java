@@ -176,7 +176,8 @@ public final class ModelFile {
         }
     }
 
-    private static Model read(Path path, MemorySegment file, Arena arena) throws ModelFileException {
+    /** Checks {@code file} (a whole model file) and builds a model over it; package-private for the fuzz tests. */
+    static Model read(Path path, MemorySegment file, Arena arena) throws ModelFileException {
         for (int i = 0; i < MAGIC.length; i++) {
             if (file.get(ValueLayout.JAVA_BYTE, i) != MAGIC[i]) {
                 throw new ModelFileException(path, "not a quantlane model file (bad magic bytes)");

@@ -137,7 +137,8 @@ public final class Safetensors {
         }
     }
 
-    private static Model read(Path path, MemorySegment file, Mlp given) throws ModelFileException {
+    /** Checks {@code file} (a whole safetensors file) and copies the model out; package-private for the fuzz tests. */
+    static Model read(Path path, MemorySegment file, Mlp given) throws ModelFileException {
         long n = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         if (n < 2 || n > MAX_HEADER || n > file.byteSize() - 8) {
             throw new ModelFileException(path, "header length " + n + " does not fit a file of " + file.byteSize()
@@ -175,8 +176,22 @@ public final class Safetensors {
                 }
                 spec = Mlp.parse(arch);
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ModelFileException(path, e.getMessage(), e);
+        }
+        // Every tensor the spec needs is present with its shape before anything is allocated: the tensors lie
+        // inside the file, so the allocation below is bounded by the file's size, whatever the header claims.
+        for (Dense d : spec.denseLayers()) {
+            String wName = d.index() + ".weight", bName = d.index() + ".bias";
+            Tensor w = tensors.get(wName);
+            if (w == null) {
+                throw new ModelFileException(path, "tensor " + wName + " is missing: " + spec + " expects "
+                        + expectedNames(spec) + ", the file has " + tensors.keySet());
+            }
+            w.requireShape(path, d.outputs(), d.inputs());
+            if (tensors.get(bName) != null) {
+                tensors.get(bName).requireShape(path, d.outputs());
+            }
         }
         Set<String> used = new HashSet<>();
         Arena arena = Arena.ofShared();
