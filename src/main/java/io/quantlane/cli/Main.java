@@ -50,6 +50,7 @@ public final class Main {
               train   fit a network to any CSV (--data, --target; --help for the options) and write a model file
               predict score a CSV with a model file written by train
               bench   this machine: kernel GFLOP/s beside the scalar twin, batch-1 inference latency p50 to p99.99
+              warmup  how long this JVM takes from start to fast predictions, and what Model.warmUp reports
               help    this text
             """;
 
@@ -63,11 +64,13 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "help" : args[0];
         boolean help = args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"));
-        if (command.equals("train") || command.equals("predict") || command.equals("bench")) {
+        if (command.equals("train") || command.equals("predict") || command.equals("bench")
+                || command.equals("warmup")) {
             if (help) {
                 out.print(switch (command) {
                     case "train" -> TrainPredict.TRAIN_HELP;
                     case "predict" -> TrainPredict.PREDICT_HELP;
+                    case "warmup" -> Startup.HELP;
                     default -> Bench.HELP;
                 });
                 return 0;
@@ -76,6 +79,7 @@ public final class Main {
                 return switch (command) {
                     case "train" -> TrainPredict.train(args, out, err);
                     case "predict" -> TrainPredict.predict(args, out, err);
+                    case "warmup" -> Startup.run(args, out, err);
                     default -> Bench.run(args, out, err);
                 };
             } catch (IOException | RuntimeException e) {   // usage, CSV, model-file and shape errors: one line each

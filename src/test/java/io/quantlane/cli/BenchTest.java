@@ -66,6 +66,24 @@ class BenchTest {
     }
 
     @Test
+    void warmupReportsATimelineFromJvmStart() {
+        Result r = run("warmup", "--seconds", "0.3");
+        assertEquals(0, r.status(), r.err());
+        double previous = 0;
+        for (String step : List.of("main", "model ready", "first call", "fast from")) {
+            String row = r.out().lines().filter(l -> l.startsWith(step + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + step + " line in\n" + r.out()));
+            double ms = Double.parseDouble(row.substring(step.length()).trim().split("\\s+")[0]);
+            assertTrue(ms >= previous, step + " before the step above it:\n" + r.out());
+            previous = ms;
+        }
+        assertTrue(r.out().contains("then Model.warmUp: warm-up: "), r.out());
+        Result bad = run("warmup", "--model", "/no/such/model.qlm");
+        assertEquals(2, bad.status());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+    }
+
+    @Test
     void badFlagsGiveOneLineAndStatusTwo() {
         String[][] cases = {{"bench", "--seconds", "0"}, {"bench", "--calls", "10"}, {"bench", "--threads", "x"},
             {"bench", "--fast", "1"}};
