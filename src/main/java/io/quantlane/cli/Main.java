@@ -83,7 +83,11 @@ public final class Main {
                     default -> Bench.run(args, out, err);
                 };
             } catch (IOException | RuntimeException e) {   // usage, CSV, model-file and shape errors: one line each
-                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                String message = switch (e) {
+                    case java.nio.file.NoSuchFileException n -> "no such file: " + n.getFile();
+                    case java.nio.file.AccessDeniedException a -> "permission denied: " + a.getFile();
+                    default -> e.getMessage() == null ? e.toString() : e.getMessage();
+                };
                 if (message.startsWith(command + ": ")) {
                     message = message.substring(command.length() + 2);
                 }

@@ -80,7 +80,7 @@ class BenchTest {
         assertTrue(r.out().contains("then Model.warmUp: warm-up: "), r.out());
         Result bad = run("warmup", "--model", "/no/such/model.qlm");
         assertEquals(2, bad.status());
-        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertEquals("quantlane warmup: no such file: /no/such/model.qlm", bad.err().strip());
     }
 
     @Test
