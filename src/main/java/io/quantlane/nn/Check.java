@@ -12,6 +12,12 @@ final class Check {
     /** A (rows, cols) float matrix at float offset off with leading dimension ld must fit in seg. */
     static void matrix(String name, MemorySegment seg, long off, int rows, int cols, int ld) {
         Objects.requireNonNull(seg, name);
+        if (!seg.scope().isAlive()) {
+            throw new IllegalStateException(name + ": the segment's arena is closed");
+        }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + ": the segment is confined to another thread");
+        }
         if (rows < 0) {
             throw new IllegalArgumentException("rows: expected >= 0, got " + rows);
         }
@@ -24,11 +30,29 @@ final class Check {
         if (rows == 0) {
             return;
         }
-        long need = off + (long) (rows - 1) * ld + cols;
+        long span = (long) (rows - 1) * ld + cols;   // at most 2^62: no overflow
         long have = seg.byteSize() / Float.BYTES;
-        if (need > have) {
+        if (off > have || span > have - off) {        // not off + span > have: off may be near Long.MAX_VALUE
             throw new IllegalArgumentException(name + ": " + rows + " x " + cols + " floats (ld " + ld + ") from offset "
-                    + off + " need " + need + " floats, the segment holds " + have);
+                    + off + " need " + (off > have ? "more than " + have : Long.toString(off + span))
+                    + " floats, the segment holds " + have);
+        }
+    }
+
+    /**
+     * Rejects an output region that overlaps an input region: {@code outFloats} floats from {@code outOff} of
+     * {@code out} against {@code inFloats} from {@code inOff} of {@code in}. Allocation-free for native segments.
+     */
+    static void disjoint(String outName, MemorySegment out, long outOff, long outFloats,
+                         String inName, MemorySegment in, long inOff, long inFloats) {
+        if (outFloats == 0 || inFloats == 0 || out.isNative() != in.isNative()
+                || (!out.isNative() && out.heapBase().orElse(null) != in.heapBase().orElse(null))) {
+            return;
+        }
+        long o0 = out.address() + outOff * Float.BYTES, i0 = in.address() + inOff * Float.BYTES;
+        if (o0 < i0 + inFloats * Float.BYTES && i0 < o0 + outFloats * Float.BYTES) {
+            throw new IllegalArgumentException(outName + ": overlaps " + inName + "; the output must not share memory "
+                    + "with the input");
         }
     }
 

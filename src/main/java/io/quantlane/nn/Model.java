@@ -149,12 +149,14 @@ public final class Model implements AutoCloseable {
         Check.matrix("x", x, xOff, 1, spec.inputs(), spec.inputs());
         Check.matrix("y", y, yOff, 1, spec.outputs(), spec.outputs());
         Check.writable("y", y);
+        Check.disjoint("y", y, yOff, spec.outputs(), "x", x, xOff, spec.inputs());
         row(ctx, x, xOff, y, yOff);
     }
 
     /**
-     * {@code rows} samples: x is (rows, inputs) with leading dimension ldx, y is (rows, outputs) with ldy.
-     * Row by row through the one-sample code: the same row gives the same output as
+     * {@code rows} samples: x is (rows, inputs) with leading dimension ldx, y is (rows, outputs) with ldy; the
+     * span of y (first to last element) must not overlap the span of x. Row by row through the one-sample code:
+     * the same row gives the same output as
      * {@link #predict(InferenceContext, MemorySegment, long, MemorySegment, long)}.
      */
     public void predict(InferenceContext ctx, int rows, MemorySegment x, long xOff, int ldx,
@@ -163,6 +165,10 @@ public final class Model implements AutoCloseable {
         Check.matrix("x", x, xOff, rows, spec.inputs(), ldx);
         Check.matrix("y", y, yOff, rows, spec.outputs(), ldy);
         Check.writable("y", y);
+        if (rows > 0) {
+            Check.disjoint("y", y, yOff, (long) (rows - 1) * ldy + spec.outputs(), "x", x, xOff,
+                    (long) (rows - 1) * ldx + spec.inputs());
+        }
         for (int r = 0; r < rows; r++) {
             row(ctx, x, xOff + (long) r * ldx, y, yOff + (long) r * ldy);
         }
