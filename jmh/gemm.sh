@@ -11,8 +11,7 @@ export OPENBLAS_NUM_THREADS=1
 # shellcheck source=../scripts/jdk25.sh
 . "$root/scripts/jdk25.sh"
 jdk=$(find_jdk25) || { echo "jmh/gemm.sh: no JDK 25 or newer found; set QUANTLANE_JAVA_HOME" >&2; exit 1; }
-(cd "$root" && JAVA_HOME="$jdk" mvn -q -B install -DskipTests)
-(cd "$root/jmh" && JAVA_HOME="$jdk" mvn -q -B package)
+build_benchmarks "$jdk"
 run() {
   local name=$1; shift
   echo "== $name" >&2

@@ -8,7 +8,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/jdk25.sh
 . "$root/scripts/jdk25.sh"
 jdk=$(find_jdk25) || { echo "jmh/latency.sh: no JDK 25 or newer found; set QUANTLANE_JAVA_HOME" >&2; exit 1; }
-(cd "$root" && JAVA_HOME="$jdk" mvn -q -B install -DskipTests)
-(cd "$root/jmh" && JAVA_HOME="$jdk" mvn -q -B package)
+build_benchmarks "$jdk"
 exec "$jdk/bin/java" --add-modules jdk.incubator.vector -XX:-UseProfiledLoopPredicate \
   -cp "$root/jmh/target/benchmarks.jar" io.quantlane.jmh.Latency "$@"

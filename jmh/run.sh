@@ -8,7 +8,5 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/jdk25.sh
 . "$root/scripts/jdk25.sh"
 jdk=$(find_jdk25) || { echo "jmh/run.sh: no JDK 25 or newer found; set QUANTLANE_JAVA_HOME" >&2; exit 1; }
-# Maven runs on the JDK 25 too: the jar tool that seals the module descriptor must read class version 69.
-(cd "$root" && JAVA_HOME="$jdk" mvn -q -B install -DskipTests)
-(cd "$root/jmh" && JAVA_HOME="$jdk" mvn -q -B package)
+build_benchmarks "$jdk"
 exec "$jdk/bin/java" -jar "$root/jmh/target/benchmarks.jar" "$@"

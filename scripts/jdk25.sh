@@ -1,4 +1,4 @@
-# Sourced by ./quantlane and jmh/run.sh: find_jdk25 prints the home of an installed JDK 25 or newer.
+# Sourced by ./quantlane and the jmh/ scripts: find_jdk25 prints the home of an installed JDK 25 or newer.
 # Looks at QUANTLANE_JAVA_HOME, JAVA_HOME, /usr/lib/jvm, ~/.jdks and /opt, reading each JDK's release file.
 
 jdk_major() {
@@ -18,4 +18,13 @@ find_jdk25() {
     fi
   done
   return 1
+}
+
+# build_benchmarks JDK: installs the library and packages jmh/target/benchmarks.jar with that JDK (Maven runs on
+# it too: the jar tool that seals the module descriptor must read class version 69). Used by jmh/*.sh.
+build_benchmarks() {
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  (cd "$root" && JAVA_HOME="$1" mvn -q -B install -DskipTests)
+  (cd "$root/jmh" && JAVA_HOME="$1" mvn -q -B package)
 }

@@ -160,7 +160,7 @@ final class Bench {
                 "p99.9", "p99.99", "max", "B/call");
         for (String widths : MODELS) {
             err.println("bench: inference " + widths + "...");
-            Mlp spec = spec(widths);
+            Mlp spec = Mlp.reluStack(widths);
             try (Arena arena = Arena.ofShared(); Network net = Network.create(spec, 42);
                  Model model = net.toModel(null, List.of(), Map.of())) {
                 InferenceContext ctx = model.newContext();
@@ -220,19 +220,6 @@ final class Bench {
             return bean.getCurrentThreadAllocatedBytes();
         }
         return -1;
-    }
-
-    /** "32-64-64-1": ReLU hidden layers, a linear output. */
-    static Mlp spec(String widths) {
-        String[] w = widths.split("-");
-        Mlp spec = Mlp.input(Integer.parseInt(w[0]));
-        for (int i = 1; i < w.length; i++) {
-            spec = spec.dense(Integer.parseInt(w[i]));
-            if (i < w.length - 1) {
-                spec = spec.relu();
-            }
-        }
-        return spec;
     }
 
     private static MemorySegment random(Arena arena, int n, Random rnd) {

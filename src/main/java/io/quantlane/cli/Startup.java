@@ -2,6 +2,7 @@ package io.quantlane.cli;
 
 import io.quantlane.kernel.Kernels;
 import io.quantlane.nn.InferenceContext;
+import io.quantlane.nn.Mlp;
 import io.quantlane.nn.Model;
 import io.quantlane.nn.ModelFile;
 import io.quantlane.nn.Network;
@@ -56,7 +57,7 @@ final class Startup {
         String file = f.get("model", null);
         Model model;
         if (file == null) {
-            try (Network net = Network.create(Bench.spec("32-64-64-1"), 42)) {
+            try (Network net = Network.create(Mlp.reluStack("32-64-64-1"), 42)) {
                 model = net.toModel();
             }
         } else {

@@ -40,6 +40,32 @@ public final class Mlp {
         return new Mlp(features, List.of(), 0);
     }
 
+    /**
+     * The usual benchmark shape from its widths, input first: {@code "32-64-64-1"} is
+     * {@code input(32).dense(64).relu().dense(64).relu().dense(1)}, ReLU between dense layers and a linear output.
+     *
+     * @throws IllegalArgumentException naming the text when it is not two or more positive widths joined by '-'
+     */
+    public static Mlp reluStack(String widths) {
+        String[] w = widths.split("-");
+        try {
+            if (w.length < 2) {
+                throw new NumberFormatException();
+            }
+            Mlp spec = input(Integer.parseInt(w[0].trim()));
+            for (int i = 1; i < w.length; i++) {
+                spec = spec.dense(Integer.parseInt(w[i].trim()));
+                if (i < w.length - 1) {
+                    spec = spec.relu();
+                }
+            }
+            return spec;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("widths: expected two or more widths like 32-64-64-1, got \"" + widths
+                    + "\"");
+        }
+    }
+
     /** Adds a fully connected layer with {@code units} outputs. */
     public Mlp dense(int units) {
         if (units <= 0) {

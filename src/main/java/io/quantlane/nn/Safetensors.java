@@ -189,8 +189,9 @@ public final class Safetensors {
                         + expectedNames(spec) + ", the file has " + tensors.keySet());
             }
             w.requireShape(path, d.outputs(), d.inputs());
-            if (tensors.get(bName) != null) {
-                tensors.get(bName).requireShape(path, d.outputs());
+            Tensor b = tensors.get(bName);
+            if (b != null) {
+                b.requireShape(path, d.outputs());
             }
         }
         Set<String> used = new HashSet<>();
@@ -198,14 +199,9 @@ public final class Safetensors {
         try {
             long paramBytes = spec.parameterCount() * Float.BYTES;
             MemorySegment params = arena.allocate(Math.max(paramBytes, 64), 64).asSlice(0, paramBytes);
-            for (Dense d : spec.denseLayers()) {
+            for (Dense d : spec.denseLayers()) {   // shapes checked above
                 String wName = d.index() + ".weight", bName = d.index() + ".bias";
                 Tensor w = tensors.get(wName);
-                if (w == null) {
-                    throw new ModelFileException(path, "tensor " + wName + " is missing: " + spec + " expects "
-                            + expectedNames(spec) + ", the file has " + tensors.keySet());
-                }
-                w.requireShape(path, d.outputs(), d.inputs());
                 for (int o = 0; o < d.outputs(); o++) {
                     for (int i = 0; i < d.inputs(); i++) {
                         params.setAtIndex(ValueLayout.JAVA_FLOAT, d.weightOffset() + (long) i * d.outputs() + o,
@@ -215,7 +211,6 @@ public final class Safetensors {
                 used.add(wName);
                 Tensor b = tensors.get(bName);
                 if (b != null) {
-                    b.requireShape(path, d.outputs());
                     for (int o = 0; o < d.outputs(); o++) {
                         params.setAtIndex(ValueLayout.JAVA_FLOAT, d.biasOffset() + o, b.get(data, o));
                     }

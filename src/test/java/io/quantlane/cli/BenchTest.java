@@ -2,9 +2,6 @@ package io.quantlane.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,15 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code bench}: every row present with numbers that make sense, percentiles by nearest rank, bad flags. */
 class BenchTest {
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     void percentileIsTheNearestRank() {
@@ -39,7 +27,7 @@ class BenchTest {
 
     @Test
     void printsEveryKernelAndBothModels() {
-        Result r = run("bench", "--seconds", "0.02", "--calls", "2000", "--threads", "2");
+        CliRun r = CliRun.of("bench", "--seconds", "0.02", "--calls", "2000", "--threads", "2");
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
         for (String kernel : List.of("dot n=4096", "axpy n=4096", "gemv 512x512", "sgemm 64^3", "sgemm 256^3",
@@ -67,7 +55,7 @@ class BenchTest {
 
     @Test
     void warmupReportsATimelineFromJvmStart() {
-        Result r = run("warmup", "--seconds", "0.3");
+        CliRun r = CliRun.of("warmup", "--seconds", "0.3");
         assertEquals(0, r.status(), r.err());
         double previous = 0;
         for (String step : List.of("main", "model ready", "first call", "fast from")) {
@@ -78,7 +66,7 @@ class BenchTest {
             previous = ms;
         }
         assertTrue(r.out().contains("then Model.warmUp: warm-up: "), r.out());
-        Result bad = run("warmup", "--model", "/no/such/model.qlm");
+        CliRun bad = CliRun.of("warmup", "--model", "/no/such/model.qlm");
         assertEquals(2, bad.status());
         assertEquals("quantlane warmup: no such file: /no/such/model.qlm", bad.err().strip());
     }
@@ -92,12 +80,12 @@ class BenchTest {
             "quantlane bench: --threads expects an integer, got \"x\"",
             "quantlane bench: unknown option --fast (see quantlane bench --help)"};
         for (int i = 0; i < cases.length; i++) {
-            Result r = run(cases[i]);
+            CliRun r = CliRun.of(cases[i]);
             assertEquals(2, r.status(), String.join(" ", cases[i]));
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith(expected[i]), r.err());
         }
-        Result help = run("bench", "--help");
+        CliRun help = CliRun.of("bench", "--help");
         assertEquals(0, help.status());
         assertTrue(help.out().startsWith("usage: quantlane bench"), help.out());
     }

@@ -4,11 +4,8 @@ import io.quantlane.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,15 +21,6 @@ class TrainPredictTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private Path germanCredit() throws IOException {
         Path csv = dir.resolve("credit.csv");
@@ -45,7 +33,7 @@ class TrainPredictTest {
     @Test
     void trainThenPredictReproducesTheCrossValidatedQuality() throws IOException {
         Path csv = germanCredit(), model = dir.resolve("credit.qlm"), scores = dir.resolve("scores.csv");
-        Result train = run("train", "--data", csv.toString(), "--target", "class", "--out", model.toString(),
+        CliRun train = CliRun.of("train", "--data", csv.toString(), "--target", "class", "--out", model.toString(),
                 "--cv", "3", "--epochs", "30", "--layers", "8", "--decay", "1");
         assertEquals(0, train.status(), train.err());
         Matcher m = Pattern.compile("cv 3 folds: AUC (\\d\\.\\d+)").matcher(train.out());
@@ -55,7 +43,7 @@ class TrainPredictTest {
         assertTrue(train.out().contains("positive class \"bad\""), "the rarer class is the positive one");
         assertEquals(3, train.err().lines().filter(l -> l.startsWith("train: fold")).count(), "progress on stderr");
 
-        Result predict = run("predict", "--model", model.toString(), "--data", csv.toString(), "--out", scores.toString());
+        CliRun predict = CliRun.of("predict", "--model", model.toString(), "--data", csv.toString(), "--out", scores.toString());
         assertEquals(0, predict.status(), predict.err());
         List<String> lines = Files.readAllLines(scores);
         assertEquals("score", lines.get(0));
@@ -98,22 +86,22 @@ class TrainPredictTest {
         Path csv = dir.resolve("applicants.csv"), other = dir.resolve("reordered.csv"), model = dir.resolve("a.qlm");
         Files.writeString(csv, train);
         Files.writeString(other, reordered);
-        Result t = run("train", "--data", csv.toString(), "--target", "defaulted", "--positive", "yes", "--out",
+        CliRun t = CliRun.of("train", "--data", csv.toString(), "--target", "defaulted", "--positive", "yes", "--out",
                 model.toString(), "--cv", "5", "--epochs", "40", "--layers", "16");
         assertEquals(0, t.status(), t.err());
         assertTrue(t.err().contains("left out \"Applicant ID\": a different value in every row"), t.err());
         Matcher m = Pattern.compile("cv 5 folds: AUC (\\d\\.\\d+)").matcher(t.out());
         assertTrue(m.find(), t.out());
         assertTrue(Double.parseDouble(m.group(1)) > 0.75, t.out());
-        Result a = run("predict", "--model", model.toString(), "--data", csv.toString());
-        Result b = run("predict", "--model", model.toString(), "--data", other.toString());
+        CliRun a = CliRun.of("predict", "--model", model.toString(), "--data", csv.toString());
+        CliRun b = CliRun.of("predict", "--model", model.toString(), "--data", other.toString());
         assertEquals(0, a.status(), a.err());
         assertEquals(0, b.status(), b.err());
         assertEquals(501, a.out().lines().count(), "a header and one score per row");
         assertEquals(a.out(), b.out(), "columns are found by name, extra ones ignored");
         assertTrue(a.err().contains("18 cells were missing"), a.err());   // rows 0, 29, ... 493
 
-        Result dropped = run("train", "--data", csv.toString(), "--target", "defaulted", "--out",
+        CliRun dropped = CliRun.of("train", "--data", csv.toString(), "--target", "defaulted", "--out",
                 dir.resolve("b.qlm").toString(), "--epochs", "2", "--drop", "Age, Loan Amount");
         assertEquals(0, dropped.status(), dropped.err());
     }
@@ -131,10 +119,10 @@ class TrainPredictTest {
         }
         Path csv = dir.resolve("prices.csv"), model = dir.resolve("p.qlm"), scores = dir.resolve("p.csv");
         Files.writeString(csv, sb);
-        Result t = run("train", "--data", csv.toString(), "--target", "close", "--task", "regress", "--out",
+        CliRun t = CliRun.of("train", "--data", csv.toString(), "--target", "close", "--task", "regress", "--out",
                 model.toString(), "--epochs", "200", "--layers", "none", "--drop", "session", "--decay", "0");
         assertEquals(0, t.status(), t.err());
-        Result p = run("predict", "--model", model.toString(), "--data", csv.toString(), "--out", scores.toString());
+        CliRun p = CliRun.of("predict", "--model", model.toString(), "--data", csv.toString(), "--out", scores.toString());
         assertEquals(0, p.status(), p.err());
         List<String> lines = Files.readAllLines(scores), rows = Files.readAllLines(csv);
         double se = 0;
@@ -174,12 +162,12 @@ class TrainPredictTest {
             "quantlane train: --drop expects column names separated by commas, got \"age,,job\"",
         };
         for (int i = 0; i < cases.length; i++) {
-            Result r = run(cases[i]);
+            CliRun r = CliRun.of(cases[i]);
             assertEquals(2, r.status(), String.join(" ", cases[i]));
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
             assertTrue(r.err().startsWith(expected[i]), r.err());
         }
-        Result help = run("train", "--help");
+        CliRun help = CliRun.of("train", "--help");
         assertEquals(0, help.status());
         assertTrue(help.out().startsWith("usage: quantlane train --data FILE.csv --target COLUMN"));
     }

@@ -15,6 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MlpTest {
 
     @Test
+    void reluStackFromWidths() {
+        assertEquals(Mlp.input(32).dense(64).relu().dense(64).relu().dense(1), Mlp.reluStack("32-64-64-1"));
+        assertEquals(Mlp.input(3).dense(2), Mlp.reluStack("3-2"));
+        for (String bad : new String[] {"32", "32-x-1", "", "32--1", "0-4"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mlp.reluStack(bad), bad);
+            assertTrue(e.getMessage().startsWith("widths: ") || e.getMessage().contains("0"), e.getMessage());
+        }
+    }
+
+    @Test
     void layoutIsAlignedAndCounted() {
         Mlp spec = Mlp.input(61).dense(64).relu().dense(32).relu().dense(1);
         List<Dense> d = spec.denseLayers();

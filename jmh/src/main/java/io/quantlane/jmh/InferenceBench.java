@@ -58,18 +58,6 @@ public class InferenceBench {
     private FMatrixRMaj[] ew, eb, ea;
     private FMatrixRMaj ex;
 
-    static Mlp spec(String widths) {
-        String[] w = widths.split("-");
-        Mlp spec = Mlp.input(Integer.parseInt(w[0]));
-        for (int i = 1; i < w.length; i++) {
-            spec = spec.dense(Integer.parseInt(w[i]));
-            if (i < w.length - 1) {
-                spec = spec.relu();
-            }
-        }
-        return spec;
-    }
-
     @Setup(Level.Trial)
     public void setUp() {
         if (impl.equals("scalar")) {
@@ -79,7 +67,7 @@ public class InferenceBench {
         if (impl.equals("scalar") != path.contains("scalar")) {
             throw new IllegalStateException("kernel path not as asked for " + impl + ": " + path);
         }
-        Mlp spec = spec(widths);
+        Mlp spec = Mlp.reluStack(widths);
         net = Network.create(spec, 42);
         model = net.toModel();
         ctx = model.newContext();
@@ -136,6 +124,6 @@ public class InferenceBench {
 
     /** The networks the parameters above describe, for the docs. */
     static List<String> specs() {
-        return List.of(spec("32-64-64-1").toString(), spec("61-64-32-1").toString());
+        return List.of(Mlp.reluStack("32-64-64-1").toString(), Mlp.reluStack("61-64-32-1").toString());
     }
 }

@@ -1,6 +1,7 @@
 package io.quantlane.jmh;
 
 import io.quantlane.nn.InferenceContext;
+import io.quantlane.nn.Mlp;
 import io.quantlane.nn.Model;
 import io.quantlane.nn.Network;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +48,7 @@ public class InferenceLatencyBench {
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        net = Network.create(InferenceBench.spec(widths), 42);
+        net = Network.create(Mlp.reluStack(widths), 42);
         model = net.toModel();
         ctx = model.newContext();
         x = arena.allocate((long) model.inputs() * Float.BYTES, 64);

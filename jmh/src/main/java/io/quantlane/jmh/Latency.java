@@ -2,6 +2,7 @@ package io.quantlane.jmh;
 
 import io.quantlane.kernel.Kernels;
 import io.quantlane.nn.InferenceContext;
+import io.quantlane.nn.Mlp;
 import io.quantlane.nn.Model;
 import io.quantlane.nn.Network;
 import io.quantlane.nn.WarmUp;
@@ -68,7 +69,7 @@ public final class Latency {
     }
 
     private static void run(String widths, long calls, Path out) throws FileNotFoundException {
-        try (Arena arena = Arena.ofShared(); Network net = Network.create(InferenceBench.spec(widths), 42);
+        try (Arena arena = Arena.ofShared(); Network net = Network.create(Mlp.reluStack(widths), 42);
              Model model = net.toModel();
              PrintStream log = new PrintStream(out.resolve("latency-" + widths + ".hlog").toFile())) {
             InferenceContext ctx = model.newContext();
