@@ -32,8 +32,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The command line: {@code info} prints the capability report; {@code demo} runs the kernel families on the
- * chosen path and on the scalar twin side by side and shows how closely they agree, then trains, saves and
- * reloads a small network.
+ * chosen path and on the scalar twin side by side and shows how closely they agree, trains, saves and reloads a
+ * small network, runs both finance workloads and ends with a summary; {@code train}, {@code predict},
+ * {@code bench} and {@code warmup} live in their own classes.
  * Launched by the {@code ./quantlane} script, which finds a JDK 25 and adds the Vector API module.
  */
 public final class Main {
@@ -45,8 +46,9 @@ public final class Main {
               info    the capability report: JVM, kernel path (simd or scalar), vector width, FMA, and why
               demo    the kernel families on the chosen path against their scalar twins: how closely they agree;
                       then a network trained on XOR, saved, memory-mapped back and asked for its four answers;
-                      then loan-default risk on the bundled German credit data (MLP and logistic regression, 10-fold CV)
-                      and next-day index returns on EuStockMarkets against the random walk
+                      then loan-default risk on the bundled German credit data (MLP and logistic regression, 10-fold
+                      CV repeated 10 times) and next-day index returns on EuStockMarkets against the random walk;
+                      then a one-screen summary (about 30 s in all)
               train   fit a network to any CSV (--data, --target; --help for the options) and write a model file
               predict score a CSV with a model file written by train
               bench   this machine: kernel GFLOP/s beside the scalar twin, batch-1 inference latency p50 to p99.99
