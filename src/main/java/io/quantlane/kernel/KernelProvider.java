@@ -54,7 +54,7 @@ public final class KernelProvider {
     /** Registers the JFR event that records the choice in every recording ({@link KernelSelectionEvent}). */
     static void recordInJfr(Capabilities c) {
         try {
-            KernelSelectionEvent.register(c);
+            KernelSelectionListener.register(c);
         } catch (LinkageError | RuntimeException e) {   // no jdk.jfr in this runtime image, or JFR refused
             LOG.log(System.Logger.Level.DEBUG, "quantlane kernels: no JFR event (" + e + ")");
         }

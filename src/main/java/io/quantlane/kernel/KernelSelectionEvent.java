@@ -3,8 +3,6 @@ package io.quantlane.kernel;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.FlightRecorder;
-import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
@@ -16,8 +14,7 @@ import jdk.jfr.StackTrace;
  * the recording starts long after the choice was made. View it with
  * {@code jfr print --events io.quantlane.KernelSelection recording.jfr}.
  *
- * <p>Registered by {@link KernelProvider} through {@link #register}; where the {@code jdk.jfr} module is not in
- * the runtime image, registration is skipped and logged by the caller.
+ * <p>Hooked in by {@link KernelSelectionListener} when Flight Recorder initialises.
  */
 @Name("io.quantlane.KernelSelection")
 @Label("quantlane Kernel Selection")
@@ -50,21 +47,8 @@ final class KernelSelectionEvent extends Event {
     @Label("JVM")
     String jvm;
 
-    /**
-     * Arranges for one event with {@code c} per chunk. The periodic hook is added when Flight Recorder
-     * initialises (at once if it already has): adding it earlier would initialise JFR in every JVM that uses
-     * quantlane, about 55 ms of start-up measured here, recording or not.
-     */
-    static void register(Capabilities c) {
-        FlightRecorder.addListener(new FlightRecorderListener() {
-            @Override
-            public void recorderInitialized(FlightRecorder recorder) {
-                FlightRecorder.addPeriodicEvent(KernelSelectionEvent.class, () -> emit(c));
-            }
-        });
-    }
-
-    private static void emit(Capabilities c) {
+    /** Commits one event with {@code c}; called by the periodic hook. */
+    static void emit(Capabilities c) {
         KernelSelectionEvent e = new KernelSelectionEvent();
         e.path = c.path();
         e.vectorBits = c.vectorBits();
