@@ -32,8 +32,8 @@ final class Startup {
               main          when main() began (JVM start-up and class loading)
               model ready   a model loaded (--model) or built (32-64-64-1, seed 42)
               first call    the first prediction, and how long it took
-              fast from     the end of the last stretch of 9 rounds (1,000 calls each) whose median is slower
-                            than 1.5x the final speed
+              fast from     the end of the last stretch of 51 rounds (1,000 calls each) whose median is
+                            slower than 1.5x the final speed
             Then Model.warmUp's report on the already running model.
 
               --seconds S   how long to keep predicting (default 5)
@@ -94,10 +94,12 @@ final class Startup {
             double[] tail = Arrays.copyOfRange(perCall, rounds - Math.max(1, rounds / 5), rounds);
             Arrays.sort(tail);
             double steady = tail[tail.length / 2];
-            // fast from: just after the last stretch of slow rounds, a stretch being 9 rounds in a row whose median
-            // is over 1.5x the final speed (one preemption slows a single round; a slow stretch is the JIT at work)
+            // fast from: just after the last stretch of slow rounds, a stretch being 51 rounds in a row (about
+            // 7 ms) whose median is over 1.5x the final speed. The JIT's slow phase lasts hundreds of ms; a shorter
+            // stretch is the OS or another process taking the core, which a busy 2-core machine shows every
+            // few seconds.
             int fastFrom = 0;
-            double[] window = new double[9];
+            double[] window = new double[51];
             for (int r = rounds - 1; r >= window.length - 1; r--) {
                 System.arraycopy(perCall, r - window.length + 1, window, 0, window.length);
                 Arrays.sort(window);

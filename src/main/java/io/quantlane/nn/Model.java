@@ -232,10 +232,16 @@ public final class Model implements AutoCloseable {
             x[j] = 0.5f - (j % 3) * 0.25f;   // finite, mixed signs
             ctx.input.setAtIndex(ValueLayout.JAVA_FLOAT, j, x[j]);
         }
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean allocation = threads instanceof com.sun.management.ThreadMXBean t
-                && t.isThreadAllocatedMemorySupported() ? t : null;
-        var compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        com.sun.management.ThreadMXBean allocation = null;
+        java.lang.management.CompilationMXBean compiler = null;
+        try {   // java.management and jdk.management are optional modules: without them, time alone decides
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            allocation = threads instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                    ? t : null;
+            compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        } catch (LinkageError e) {
+            // leave both null
+        }
         boolean compileTime = compiler != null && compiler.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime(), deadline = start + Math.min(budget.toNanos(), Long.MAX_VALUE / 4);
         long calls = 0, best = Long.MAX_VALUE, last;
