@@ -28,6 +28,33 @@ public final class InferenceContext {
         output = arena.allocate(width, 64);
     }
 
+    /** A context for {@code model} over the buffers of {@code from}, which must be wide enough ({@link #fits}). */
+    private InferenceContext(Model model, InferenceContext from) {
+        this.model = model;
+        a = from.a;
+        b = from.b;
+        scaled = from.scaled;
+        input = from.input;
+        output = from.output;
+    }
+
+    /** Whether this context's buffers are wide enough for {@code other}'s layers. */
+    boolean fits(Model other) {
+        return (long) other.spec().maxWidth() * Float.BYTES <= a.byteSize();
+    }
+
+    /**
+     * This context's buffers serving {@code other} (a small object, no new memory): used by {@link ModelSlot}
+     * after a swap. The two contexts must not be used at the same time.
+     */
+    InferenceContext reboundTo(Model other) {
+        if (!fits(other)) {
+            throw new IllegalArgumentException("other: its widest layer (" + other.spec().maxWidth() + ") does not fit"
+                    + " this context's buffers of " + a.byteSize() / Float.BYTES + " floats");
+        }
+        return new InferenceContext(other, this);
+    }
+
     /** The model this context serves. */
     public Model model() {
         return model;

@@ -7,13 +7,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A model that can be replaced while other threads predict with it: {@link #swap} installs a new model at once,
- * calls already running finish on the old one, and the old one is closed when the last of them returns. No
- * prediction fails or sees a closed model, and none waits for a lock.
+ * calls already running finish on the old one, and the swapping thread closes the old one as soon as the last of
+ * them returns (microseconds). No prediction fails or sees a closed model, and none waits for a lock.
  *
  * <p>Each installed model carries a count of its users: the slot holds one, and every prediction holds one for
  * its duration. A prediction takes the current model by raising its count from a positive value (a
- * compare-and-set that retries if a swap retired the model in between), and the one that brings the count to
- * zero closes it. Predictions allocate nothing after a thread's first call on each model.
+ * compare-and-set that retries if a swap retired the model in between) and lowers it when done. A swap drops the
+ * slot's own count, waits for the count to reach zero (it can then never rise again) and closes the model on its
+ * own thread, so closing, which allocates, never lands on a predicting thread. Predictions allocate nothing,
+ * except on a thread's first call after a swap: a small object that points the thread's buffers at the new model
+ * (new buffers if its layers are wider).
+ *
+ * <p>One cost comes from the JDK, not from this class: closing a shared arena (here, the retired model's) makes
+ * JDK 25 deoptimize the compiled frames of every thread inside memory-access code at that moment, so each
+ * predicting thread runs part of one call in the interpreter (measured: about 1.2 KB of garbage per thread per
+ * swap, and a few microseconds), closing any shared arena in the JVM has the same effect. Swaps are meant to be
+ * rare (a new model version), not per request.
  *
  * <pre>{@code
  * ModelSlot slot = new ModelSlot(ModelFile.load(v1));      // the slot owns the model now
@@ -104,8 +113,8 @@ public final class ModelSlot implements AutoCloseable {
     }
 
     /**
-     * Installs {@code next} (the slot takes ownership) and retires the current model: it is closed as soon as no
-     * prediction is using it, possibly on another thread, possibly before this method returns.
+     * Installs {@code next} (the slot takes ownership) and retires the current model: waits until no prediction
+     * is using it, then closes it, on this thread.
      *
      * @throws IllegalArgumentException if {@code next} has other input or output widths than the slot's
      * @throws IllegalStateException    if the slot is closed ({@code next} is then left open, still the caller's)
@@ -125,16 +134,29 @@ public final class ModelSlot implements AutoCloseable {
             }
         } while (!current.compareAndSet(old, fresh));
         swaps.incrementAndGet();
-        release(old);
+        retire(old);
     }
 
-    /** Retires the current model (closed once idle); later predictions and swaps throw. Idempotent. */
+    /** Retires the current model (waits for calls in flight, then closes it); later calls throw. Idempotent. */
     @Override
     public void close() {
         Entry old = current.getAndSet(null);
         if (old != null) {
-            release(old);
+            retire(old);
         }
+    }
+
+    /** Drops the slot's count of an entry no longer installed, waits out the calls in flight, closes the model. */
+    private static void retire(Entry old) {
+        old.users.decrementAndGet();
+        for (int spins = 0; old.users.get() != 0; spins++) {   // calls in flight: usually a few hundred ns each
+            if (spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();   // a caller was descheduled mid-call: let it run rather than spin on its core
+            }
+        }
+        old.model.close();
     }
 
     private Entry acquire(Context ctx) {
@@ -156,15 +178,15 @@ public final class ModelSlot implements AutoCloseable {
     }
 
     private static void release(Entry e) {
-        if (e.users.decrementAndGet() == 0) {
-            e.model.close();
-        }
+        e.users.decrementAndGet();   // the retiring thread closes the model when this reaches zero
     }
 
     private static InferenceContext contextFor(Context ctx, Entry e) {
         if (ctx.entry != e) {   // first call, or the first since a swap: the old context served the old model
             ctx.entry = e;
-            ctx.inner = e.model.newContext();
+            // after a swap the thread's buffers serve the new model when they are wide enough: one small object
+            ctx.inner = ctx.inner != null && ctx.inner.fits(e.model) ? ctx.inner.reboundTo(e.model)
+                    : e.model.newContext();
         }
         return ctx.inner;
     }
