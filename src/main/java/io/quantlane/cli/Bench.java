@@ -86,8 +86,8 @@ final class Bench {
         int big = 1024;
         try (Arena arena = Arena.ofShared(); Parallel pool = Parallel.newPool(threads)) {
             Random rnd = new Random(1);
-            MemorySegment a = random(arena, big * big, rnd), b = random(arena, big * big, rnd);
-            MemorySegment c = random(arena, big * big, rnd);
+            MemorySegment a = Main.random(arena, big * big, rnd, 1f), b = Main.random(arena, big * big, rnd, 1f);
+            MemorySegment c = Main.random(arena, big * big, rnd, 1f);
             List<KernelCase> cases = List.of(
                     new KernelCase("dot n=4096", 2.0 * 4096, true,
                             (k, x, y, z) -> z.setAtIndex(ValueLayout.JAVA_FLOAT, 0, k.dot(4096, x, 0, 1, y, 0, 1))),
@@ -164,7 +164,7 @@ final class Bench {
             try (Arena arena = Arena.ofShared(); Network net = Network.create(spec, 42);
                  Model model = net.toModel(null, List.of(), Map.of())) {
                 InferenceContext ctx = model.newContext();
-                MemorySegment x = random(arena, spec.inputs(), new Random(7));
+                MemorySegment x = Main.random(arena, spec.inputs(), new Random(7), 1f);
                 MemorySegment y = arena.allocate(Float.BYTES * (long) spec.outputs(), 64);
                 long warmEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);   // past C2 for every kernel used
                 while (System.nanoTime() < warmEnd) {
@@ -220,13 +220,5 @@ final class Bench {
             return bean.getCurrentThreadAllocatedBytes();
         }
         return -1;
-    }
-
-    private static MemorySegment random(Arena arena, int n, Random rnd) {
-        MemorySegment s = arena.allocate((long) n * Float.BYTES, 64);
-        for (int i = 0; i < n; i++) {
-            s.setAtIndex(ValueLayout.JAVA_FLOAT, i, rnd.nextFloat() * 2 - 1);
-        }
-        return s;
     }
 }

@@ -265,7 +265,8 @@ public final class Main {
 
     private static final Mlp XOR_SPEC = Mlp.input(2).dense(8).tanh().dense(1).sigmoid();
 
-    private static MemorySegment random(Arena arena, int n, Random rnd, float scale) {
+    /** n floats uniform in [-scale, scale), in a 64-byte-aligned segment of {@code arena}. */
+    static MemorySegment random(Arena arena, int n, Random rnd, float scale) {
         MemorySegment s = arena.allocate((long) n * Float.BYTES, 64);
         for (int i = 0; i < n; i++) {
             s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (rnd.nextFloat() * 2 - 1) * scale);

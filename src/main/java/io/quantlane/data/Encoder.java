@@ -61,7 +61,8 @@ public final class Encoder {
         java.util.Arrays.fill(medians, Double.NaN);
         for (int col = 0; col < columns.size(); col++) {
             String name = columns.get(col);
-            if (table.column(name) instanceof Column.Numeric n) {
+            Column column = table.column(name);
+            if (column instanceof Column.Numeric n) {
                 double[] present = new double[rows.length];
                 int count = 0;
                 for (int r : rows) {
@@ -76,10 +77,8 @@ public final class Encoder {
                 java.util.Arrays.sort(present, 0, count);
                 medians[col] = count % 2 == 1 ? present[count / 2] : (present[count / 2 - 1] + present[count / 2]) / 2;
                 indicators[col] = count < rows.length;
-            }
-        }
-        for (String name : columns) {
-            if (table.column(name) instanceof Column.Categorical c) {
+                levels.add(null);
+            } else if (column instanceof Column.Categorical c) {
                 java.util.TreeSet<String> seen = new java.util.TreeSet<>();
                 for (int r : rows) {
                     if (c.get(r) != null) {

@@ -144,7 +144,7 @@ class ModelFileTest {
     }
 
     /** Rewrites the CRC so that a deliberate header edit gets past the checksum to the field checks. */
-    private static void fixCrc(byte[] b) {
+    static void fixCrc(byte[] b) {
         CRC32C crc = new CRC32C();
         crc.update(b, 32, b.length - 32);
         ByteBuffer.wrap(b, 24, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());

@@ -619,11 +619,7 @@ public final class SimdKernels implements FloatKernels {
         if (m == 1) {
             long x = aOff;
             if (transA && lda != 1) {   // the row of op(A) is a column of A: gather it
-                MemorySegment w = GemmScratch.get((long) k * Float.BYTES);
-                for (int p = 0; p < k; p++) {
-                    w.setAtIndex(F, p, a.getAtIndex(F, aOff + (long) p * lda));
-                }
-                a = w;
+                a = gather(k, a, aOff, lda);
                 x = 0;
             }
             if (transB) {
@@ -636,11 +632,7 @@ public final class SimdKernels implements FloatKernels {
         if (n == 1 && (!transA || ldc == 1)) {   // one column of C (a dense layer with one output): gemv
             long x = bOff;
             if (!transB && ldb != 1) {   // the column of op(B) is strided in B: gather it
-                MemorySegment w = GemmScratch.get((long) k * Float.BYTES);
-                for (int p = 0; p < k; p++) {
-                    w.setAtIndex(F, p, b.getAtIndex(F, bOff + (long) p * ldb));
-                }
-                b = w;
+                b = gather(k, b, bOff, ldb);
                 x = 0;
             }
             if (transA) {
@@ -651,6 +643,15 @@ public final class SimdKernels implements FloatKernels {
             return;
         }
         SimdSgemm.sgemm(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** k floats of src from off with stride inc, copied into this thread's GEMM scratch (contiguous). */
+    private static MemorySegment gather(int k, MemorySegment src, long off, int inc) {
+        MemorySegment w = GemmScratch.get((long) k * Float.BYTES);
+        for (int p = 0; p < k; p++) {
+            w.setAtIndex(F, p, src.getAtIndex(F, off + (long) p * inc));
+        }
+        return w;
     }
 
     /** alpha = 0 or k = 0 only scale C; everything else in {@link SimdDgemm}. */
